@@ -1,0 +1,51 @@
+"""Who may see or do what, and when answers and feedback may be shown: one place for views and tests."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from quizzes.models import Assignment, Attempt, Classroom, Enrollment
+
+
+def is_teacher_of(user, classroom: Classroom) -> bool:
+    return user.is_authenticated and classroom.teacher_id == user.pk
+
+
+def is_enrolled(user, classroom: Classroom) -> bool:
+    return user.is_authenticated and Enrollment.objects.current().filter(classroom=classroom, student=user).exists()
+
+
+def can_take_assignment(user, assignment: Assignment) -> bool:
+    return is_enrolled(user, assignment.classroom) and assignment.classroom.archived_at is None
+
+
+def can_answer(user, attempt: Attempt) -> bool:
+    """Only the student whose attempt it is may answer in it."""
+    return user.is_authenticated and attempt.student_id == user.pk
+
+
+def can_view_attempt(user, attempt: Attempt) -> bool:
+    """The student themself, the class's teacher and staff."""
+    if not user.is_authenticated:
+        return False
+    return attempt.student_id == user.pk or user.is_staff or attempt.assignment.classroom.teacher_id == user.pk
+
+
+def feedback_after_each_question(assignment: Assignment) -> bool:
+    return assignment.feedback == Assignment.Feedback.EACH_QUESTION
+
+
+def review_visible(attempt: Attempt, now=None) -> bool:
+    """Whether the student may see which answers were right, once the attempt is submitted."""
+    if not attempt.is_submitted:
+        return False
+    feedback = attempt.assignment.feedback
+    if feedback in (Assignment.Feedback.EACH_QUESTION, Assignment.Feedback.AFTER_SUBMISSION):
+        return True
+    if feedback == Assignment.Feedback.AFTER_DUE:
+        return attempt.assignment.is_past_due(now or timezone.now())
+    return False
+
+
+def correct_answers_visible(attempt: Attempt, now=None) -> bool:
+    return review_visible(attempt, now) and attempt.assignment.show_correct_answers

@@ -1,0 +1,93 @@
+"""Reads that pages need, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from quizzes.models import Assignment, Attempt, Question, Response
+from quizzes.permissions import review_visible
+
+
+@dataclass
+class AssignmentCard:
+    """One assignment on a student's dashboard."""
+
+    assignment: Assignment
+    attempts: list[Attempt]
+    now: object
+
+    @property
+    def in_progress(self) -> Attempt | None:
+        return next((a for a in self.attempts if not a.is_submitted), None)
+
+    @property
+    def submitted(self) -> list[Attempt]:
+        return [a for a in self.attempts if a.is_submitted]
+
+    @property
+    def latest_submitted(self) -> Attempt | None:
+        submitted = self.submitted
+        return submitted[-1] if submitted else None
+
+    @property
+    def score_to_show(self) -> Attempt | None:
+        """The latest submitted attempt, when the feedback policy lets the student see its score."""
+        latest = self.latest_submitted
+        return latest if latest and review_visible(latest, self.now) else None
+
+    @property
+    def status(self) -> str:
+        if self.in_progress:
+            return "in_progress"
+        if self.submitted:
+            return "submitted"
+        return "not_started"
+
+    @property
+    def attempts_left(self) -> int:
+        return max(0, self.assignment.attempts_allowed - len(self.attempts))
+
+    @property
+    def can_start(self) -> bool:
+        return bool(self.in_progress) or (self.attempts_left > 0 and self.assignment.is_open(self.now))
+
+    @property
+    def not_open_yet(self) -> bool:
+        return self.now < self.assignment.opens_at
+
+
+def student_assignment_cards(student, now=None) -> list[AssignmentCard]:
+    now = now or timezone.now()
+    assignments = (
+        Assignment.objects.for_student(student)
+        .filter(closed_at__isnull=True)
+        .select_related("quiz_set", "classroom")
+        .prefetch_related(Prefetch("attempts", queryset=Attempt.objects.filter(student=student), to_attr="mine"))
+        .order_by("due_at", "id")
+        .distinct()
+    )
+    return [AssignmentCard(assignment=a, attempts=a.mine, now=now) for a in assignments]
+
+
+def student_attempt(user, pk: int) -> Attempt:
+    """The user's own attempt, or 404: other students' attempts do not exist for them."""
+    return get_object_or_404(
+        Attempt.objects.select_related("assignment__quiz_set", "assignment__classroom", "student"), pk=pk, student=user
+    )
+
+
+def attempt_responses(attempt: Attempt) -> list[Response]:
+    """Every response of the attempt with its question and what grading and display need."""
+    return list(attempt.responses.prefetch_related(Prefetch("question", queryset=Question.objects.with_answers())))
+
+
+def response_with_question(attempt: Attempt, position: int) -> Response:
+    """One response of the attempt with its question ready to show and grade, or 404."""
+    return get_object_or_404(
+        attempt.responses.prefetch_related(Prefetch("question", queryset=Question.objects.with_answers())),
+        position=position,
+    )

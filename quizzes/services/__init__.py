@@ -1,0 +1,1 @@
+"""Writes that touch several models, each in one transaction."""

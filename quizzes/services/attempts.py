@@ -1,0 +1,153 @@
+"""Starting, answering and submitting attempts; the server enforces every rule here."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from quizzes.answers import answer_to_json
+from quizzes.grading import grade
+from quizzes.models import Assignment, Attempt, Question, Response
+from quizzes.permissions import can_take_assignment, feedback_after_each_question
+
+
+class AttemptRefused(Exception):
+    """The attempt cannot be started or changed; the message is shown to the student."""
+
+    status = 403
+
+
+class AttemptClosed(AttemptRefused):
+    status = 409
+
+
+def grace() -> timedelta:
+    return timedelta(seconds=settings.ATTEMPT_GRACE_SECONDS)
+
+
+def is_expired(attempt: Attempt, now=None) -> bool:
+    """Past its deadline and the grace period given for answers still on their way."""
+    return attempt.deadline is not None and (now or timezone.now()) > attempt.deadline + grace()
+
+
+def attempt_deadline(assignment: Assignment, started_at) -> timezone.datetime | None:
+    deadline = started_at + assignment.time_limit if assignment.time_limit else None
+    if assignment.due_at and not assignment.allow_late and (deadline is None or assignment.due_at < deadline):
+        deadline = assignment.due_at
+    return deadline
+
+
+def attempts_left(student, assignment: Assignment) -> int:
+    return max(0, assignment.attempts_allowed - Attempt.objects.filter(student=student, assignment=assignment).count())
+
+
+def _questions_for(assignment: Assignment, seed: int) -> list[Question]:
+    questions = [
+        item.question
+        for item in assignment.quiz_set.items.select_related("question")
+        if item.question.status == Question.Status.PUBLISHED
+    ]
+    if assignment.shuffle_questions:
+        random.Random(seed).shuffle(questions)
+    return questions
+
+
+def attempt_start(*, student, assignment: Assignment, now=None) -> Attempt:
+    """The student's attempt in progress, or a new one when the assignment allows it."""
+    now = now or timezone.now()
+    current = Attempt.objects.in_progress().filter(student=student, assignment=assignment).first()
+    if current and is_expired(current, now):
+        attempt_submit(attempt=current, now=now, auto=True)
+        current = None
+    if current:
+        return current
+    if not can_take_assignment(student, assignment):
+        raise AttemptRefused("You are not in this class.")
+    if not assignment.is_open(now):
+        raise AttemptRefused("This quiz is not open.")
+    if attempts_left(student, assignment) < 1:
+        raise AttemptRefused("You have used all your attempts at this quiz.")
+    try:
+        with transaction.atomic():
+            number = Attempt.objects.filter(student=student, assignment=assignment).count() + 1
+            attempt = Attempt(student=student, assignment=assignment, number=number)
+            attempt.save()
+            attempt.deadline = attempt_deadline(assignment, attempt.started_at)
+            questions = _questions_for(assignment, attempt.seed)
+            if not questions:
+                raise AttemptRefused("This quiz has no questions yet.")
+            attempt.max_score = sum((q.points for q in questions), Decimal(0))
+            attempt.save(update_fields=["deadline", "max_score"])
+            Response.objects.bulk_create(
+                Response(attempt=attempt, question=q, position=n) for n, q in enumerate(questions, start=1)
+            )
+    except IntegrityError:
+        # Another request started it at the same moment: the constraint kept one, so use that one.
+        current = Attempt.objects.in_progress().filter(student=student, assignment=assignment).first()
+        if current is None:
+            raise AttemptRefused("You have used all your attempts at this quiz.") from None
+        return current
+    return attempt
+
+
+@dataclass
+class Recorded:
+    response: Response
+    kept_earlier: bool = False
+
+
+def response_record(*, attempt: Attempt, response: Response, answer, now=None) -> Recorded:
+    """Grade and save an answer. With feedback after each question the first answer stays."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.is_submitted:
+            raise AttemptClosed("This quiz was already submitted; your saved answers were kept.")
+        if is_expired(locked, now):
+            raise AttemptClosed("Time is up for this quiz.")
+        current = Response.objects.select_for_update().get(pk=response.pk)
+        if current.is_answered and feedback_after_each_question(attempt.assignment):
+            response.refresh_from_db()
+            return Recorded(response=response, kept_earlier=True)
+        result = grade(response.question.answer_key(), answer)
+        response.answer = answer_to_json(response.question.type, answer)
+        response.points = result.points
+        response.is_correct = result.correct
+        response.answered_at = now
+        response.save(update_fields=["answer", "points", "is_correct", "answered_at"])
+    return Recorded(response=response)
+
+
+def attempt_submit(*, attempt: Attempt, now=None, auto: bool = False) -> Attempt:
+    """Score and close the attempt, once, however many requests ask at the same time."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().select_related("assignment").get(pk=attempt.pk)
+        if locked.is_submitted:
+            return locked
+        total = locked.responses.filter(answered_at__isnull=False).aggregate(total=Sum("points"))["total"]
+        locked.score = total or Decimal(0)
+        locked.submitted_at = now
+        locked.auto_submitted = auto
+        due_at = locked.assignment.due_at
+        locked.is_late = due_at is not None and now > due_at + grace()
+        locked.save(update_fields=["score", "submitted_at", "auto_submitted", "is_late"])
+    return locked
+
+
+def submit_if_expired(attempt: Attempt, now=None) -> bool:
+    """Submit a timed attempt whose time has run out; True when it is (now) submitted."""
+    if attempt.is_submitted:
+        return True
+    if is_expired(attempt, now):
+        attempt_submit(attempt=attempt, now=now, auto=True)
+        attempt.refresh_from_db()
+        return True
+    return False

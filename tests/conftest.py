@@ -1,0 +1,68 @@
+"""Shared fixtures: a small school with two classes, so every permission test has a stranger to try."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from quizzes.models import Assignment, Question
+from tests import factories
+
+
+@dataclass
+class School:
+    teacher: object
+    other_teacher: object
+    student: object
+    classmate: object
+    stranger: object
+    classroom: object
+    other_classroom: object
+    questions: dict
+    assignment: Assignment
+
+
+def make_questions() -> dict[str, Question]:
+    return {
+        "single": factories.QuestionFactory(),
+        "multiple": factories.QuestionFactory(multiple=True),
+        "true_false": factories.QuestionFactory(true_false=True),
+        "short_text": factories.QuestionFactory(short_text=True),
+        "numeric": factories.QuestionFactory(numeric=True),
+        "ordering": factories.QuestionFactory(ordering=True),
+        "matching": factories.QuestionFactory(matching=True),
+    }
+
+
+@pytest.fixture
+def school(db) -> School:
+    teacher = factories.TeacherFactory(username="teacher")
+    other_teacher = factories.TeacherFactory(username="other-teacher")
+    classroom = factories.ClassroomFactory(name="History 10A", teacher=teacher)
+    other_classroom = factories.ClassroomFactory(name="History 10B", teacher=other_teacher)
+    student = factories.UserFactory(username="sasha")
+    classmate = factories.UserFactory(username="misha")
+    stranger = factories.UserFactory(username="stranger")
+    for who in (student, classmate):
+        factories.EnrollmentFactory(classroom=classroom, student=who)
+    factories.EnrollmentFactory(classroom=other_classroom, student=stranger)
+    questions = make_questions()
+    quiz_set = factories.QuizSetFactory(questions=list(questions.values()))
+    assignment = factories.AssignmentFactory(quiz_set=quiz_set, classroom=classroom)
+    return School(
+        teacher, other_teacher, student, classmate, stranger, classroom, other_classroom, questions, assignment
+    )
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def student_client(school) -> Client:
+    return client_for(school.student)
+
+
+HTMX = {"HX-Request": "true"}

@@ -1,0 +1,228 @@
+"""A factory for every model."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from quizzes import models
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = models.User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"student{n}")
+    first_name = factory.Sequence(lambda n: f"Student{n}")
+    last_name = "Test"
+    role = models.User.Role.STUDENT
+    password = factory.PostGenerationMethodCall("set_password", "october1917")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class TeacherFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"teacher{n}")
+    role = models.User.Role.TEACHER
+
+
+class SourceFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Source
+        django_get_or_create = ("file_name",)
+
+    file_name = "000_bbd3b2b247186d94.txt"
+    author = "Orlando Figes"
+    title = "Lenin and the October Coup"
+    kind = "web essay by a historian"
+    year = 2014
+
+
+class TopicFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Topic
+        django_get_or_create = ("slug",)
+
+    slug = "votes"
+    name = "Votes and tallies"
+
+
+class QuestionFactory(DjangoModelFactory):
+    """A published single-choice question by default; use the traits for the other types."""
+
+    class Meta:
+        model = models.Question
+        skip_postgeneration_save = True
+
+    key = factory.Sequence(lambda n: f"test-question-{n}")
+    type = models.Question.Type.SINGLE
+    prompt = factory.Sequence(lambda n: f"According to Figes, what did the Central Committee do? ({n})")
+    explanation = "The leadership preferred to wait for the Soviet Congress."
+    difficulty = 1
+    status = models.Question.Status.PUBLISHED
+    points = Decimal(1)
+
+    @factory.post_generation
+    def with_parts(obj, create, extracted, **kwargs):
+        """Give the question what its type needs, unless with_parts=False."""
+        if not create or extracted is False:
+            return
+        make_parts(obj)
+
+    class Params:
+        true_false = factory.Trait(type=models.Question.Type.TRUE_FALSE, answer_bool=False)
+        numeric = factory.Trait(type=models.Question.Type.NUMERIC, number=Decimal(10), tolerance=Decimal(0))
+        short_text = factory.Trait(type=models.Question.Type.SHORT_TEXT)
+        multiple = factory.Trait(type=models.Question.Type.MULTIPLE)
+        ordering = factory.Trait(type=models.Question.Type.ORDERING)
+        matching = factory.Trait(type=models.Question.Type.MATCHING)
+
+
+def make_parts(question: models.Question) -> None:
+    match question.type:
+        case "single":
+            for n, (text, right) in enumerate(
+                [("It ignored them", True), ("It voted to rise", False), ("It expelled him", False)]
+            ):
+                ChoiceFactory(question=question, text=text, is_correct=right, position=n)
+        case "multiple":
+            for n, (text, right) in enumerate(
+                [("Zinoviev", True), ("Kamenev", True), ("Trotsky", False), ("Sverdlov", False)]
+            ):
+                ChoiceFactory(question=question, text=text, is_correct=right, position=n)
+        case "short_text":
+            AcceptedAnswerFactory(question=question, text="Novaya Zhizn")
+            AcceptedAnswerFactory(question=question, text="Novaia Zhizn")
+        case "ordering":
+            for n, text in enumerate(["Kornilov affair", "10 October meeting", "16 October meeting"]):
+                OrderingItemFactory(question=question, text=text, position=n)
+        case "matching":
+            for n, (left, right) in enumerate(
+                [("Lenin", "called for a rising"), ("Kamenev", "opposed it in print"), ("Trotsky", "chaired the MRC")]
+            ):
+                MatchingPairFactory(question=question, left=left, right=right, position=n)
+    CitationFactory(question=question)
+
+
+class ChoiceFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Choice
+
+    question = factory.SubFactory(QuestionFactory, with_parts=False)
+    text = factory.Sequence(lambda n: f"Choice {n}")
+    is_correct = False
+    position = factory.Sequence(lambda n: n)
+
+
+class AcceptedAnswerFactory(DjangoModelFactory):
+    class Meta:
+        model = models.AcceptedAnswer
+
+    question = factory.SubFactory(QuestionFactory, short_text=True, with_parts=False)
+    text = factory.Sequence(lambda n: f"Answer {n}")
+
+
+class OrderingItemFactory(DjangoModelFactory):
+    class Meta:
+        model = models.OrderingItem
+
+    question = factory.SubFactory(QuestionFactory, ordering=True, with_parts=False)
+    text = factory.Sequence(lambda n: f"Event {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class MatchingPairFactory(DjangoModelFactory):
+    class Meta:
+        model = models.MatchingPair
+
+    question = factory.SubFactory(QuestionFactory, matching=True, with_parts=False)
+    left = factory.Sequence(lambda n: f"Person {n}")
+    right = factory.Sequence(lambda n: f"Deed {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class CitationFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Citation
+
+    question = factory.SubFactory(QuestionFactory, with_parts=False)
+    source = factory.SubFactory(SourceFactory)
+    quote = "The Central Committee ignored Lenin's instructions."
+    position = 0
+
+
+class ClassroomFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Classroom
+
+    name = factory.Sequence(lambda n: f"History {n}A")
+    teacher = factory.SubFactory(TeacherFactory)
+
+
+class EnrollmentFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Enrollment
+
+    classroom = factory.SubFactory(ClassroomFactory)
+    student = factory.SubFactory(UserFactory)
+
+
+class QuizSetFactory(DjangoModelFactory):
+    class Meta:
+        model = models.QuizSet
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Quiz set {n}")
+    description = "Questions on October 1917."
+
+    @factory.post_generation
+    def questions(obj, create, extracted, **kwargs):
+        if create and extracted:
+            for n, question in enumerate(extracted, start=1):
+                QuizSetItemFactory(quiz_set=obj, question=question, position=n)
+
+
+class QuizSetItemFactory(DjangoModelFactory):
+    class Meta:
+        model = models.QuizSetItem
+
+    quiz_set = factory.SubFactory(QuizSetFactory)
+    question = factory.SubFactory(QuestionFactory)
+    position = factory.Sequence(lambda n: n)
+
+
+class AssignmentFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Assignment
+
+    quiz_set = factory.SubFactory(QuizSetFactory)
+    classroom = factory.SubFactory(ClassroomFactory)
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+    due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
+    feedback = models.Assignment.Feedback.EACH_QUESTION
+    shuffle_choices = False
+
+
+class AttemptFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Attempt
+
+    student = factory.SubFactory(UserFactory)
+    assignment = factory.SubFactory(AssignmentFactory)
+    number = 1
+
+
+class ResponseFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Response
+
+    attempt = factory.SubFactory(AttemptFactory)
+    question = factory.SubFactory(QuestionFactory)
+    position = factory.Sequence(lambda n: n + 1)

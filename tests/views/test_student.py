@@ -1,0 +1,322 @@
+"""The student's quiz loop, through the plain (no JavaScript) path and the HTMX path."""
+
+from datetime import timedelta
+from html import unescape
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from quizzes.models import Assignment, Attempt, Response
+from tests import factories
+from tests.answering import form_for
+from tests.conftest import HTMX, client_for
+
+
+def start(client, assignment) -> Attempt:
+    response = client.post(reverse("assignment_start", args=[assignment.pk]))
+    assert response.status_code == 302
+    return Attempt.objects.get(pk=int(response.url.rstrip("/").split("/")[-1]))
+
+
+def answer_url(attempt, position):
+    return reverse("attempt_answer", args=[attempt.pk, position])
+
+
+def test_dashboard_lists_the_class_assignments_with_their_status(school, student_client):
+    other = factories.AssignmentFactory(classroom=school.other_classroom)
+    page = student_client.get(reverse("student_dashboard")).content.decode()
+    assert school.assignment.display_title in page
+    assert "Not started" in page
+    assert other.display_title not in page
+
+
+def test_dashboard_shows_in_progress_and_submitted_with_score(school, student_client):
+    attempt = start(student_client, school.assignment)
+    assert "In progress" in student_client.get(reverse("student_dashboard")).content.decode()
+    student_client.post(answer_url(attempt, 1), form_for(attempt, attempt.responses.get(position=1).question))
+    student_client.post(reverse("attempt_submit", args=[attempt.pk]))
+    page = student_client.get(reverse("student_dashboard")).content.decode()
+    assert "Submitted 1/7" in page
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, school):
+    response = client.get(reverse("student_dashboard"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_starting_twice_resumes_the_same_attempt(school, student_client):
+    first = start(student_client, school.assignment)
+    again = start(student_client, school.assignment)
+    assert first.pk == again.pk
+    assert Attempt.objects.count() == 1
+    assert first.responses.count() == 7
+
+
+def test_htmx_start_redirects_the_whole_page(school, student_client):
+    response = student_client.post(reverse("assignment_start", args=[school.assignment.pk]), headers=HTMX)
+    assert response.status_code == 200
+    assert response.headers["HX-Redirect"].startswith("/attempts/")
+
+
+def test_student_of_another_class_cannot_start(school):
+    response = client_for(school.stranger).post(reverse("assignment_start", args=[school.assignment.pk]))
+    assert response.status_code == 403
+    assert "not in this class" in response.content.decode()
+    assert not Attempt.objects.exists()
+
+
+def test_question_page_never_contains_the_answer_before_answering(school, student_client):
+    attempt = start(student_client, school.assignment)
+    for response in attempt.responses.select_related("question"):
+        page = student_client.get(reverse("attempt", args=[attempt.pk]), {"q": response.position}).content.decode()
+        assert f"Question {response.position} of 7" in page
+        assert response.question.explanation not in page
+        assert "ignored Lenin" not in page  # the evidence quote
+        assert "data-correct" not in page and "is_correct" not in page
+
+
+@pytest.mark.parametrize("qtype", ["single", "multiple", "true_false", "short_text", "numeric", "ordering", "matching"])
+def test_plain_post_of_a_right_answer_redirects_to_its_feedback(school, student_client, qtype):
+    attempt = start(student_client, school.assignment)
+    response = attempt.responses.get(question=school.questions[qtype])
+    posted = student_client.post(answer_url(attempt, response.position), form_for(attempt, response.question))
+    assert posted.status_code == 302
+    assert posted.url.endswith(f"?q={response.position}")
+    page = student_client.get(posted.url).content.decode()
+    assert "Correct" in page
+    assert response.question.explanation in page
+    assert "ignored Lenin" in page and "Orlando Figes" in page
+    response.refresh_from_db()
+    assert response.is_correct and response.points == 1
+
+
+@pytest.mark.parametrize("qtype", ["single", "multiple", "true_false", "short_text", "numeric", "ordering", "matching"])
+def test_htmx_post_of_a_wrong_answer_swaps_in_the_feedback_card(school, student_client, qtype):
+    attempt = start(student_client, school.assignment)
+    response = attempt.responses.get(question=school.questions[qtype])
+    posted = student_client.post(
+        answer_url(attempt, response.position), form_for(attempt, response.question, right=False), headers=HTMX
+    )
+    html = unescape(posted.content.decode())
+    assert posted.status_code == 200
+    assert "<html" not in html and 'id="quiz-card"' in html
+    assert "Not quite" in html
+    assert "The answer" in html and response.question.correct_answer_text() in html
+    assert "HX-Request" in posted.headers["Vary"]
+
+
+def test_feedback_mode_keeps_the_first_checked_answer(school, student_client):
+    attempt = start(student_client, school.assignment)
+    question = school.questions["single"]
+    position = attempt.responses.get(question=question).position
+    student_client.post(answer_url(attempt, position), form_for(attempt, question, right=False))
+    again = student_client.post(answer_url(attempt, position), form_for(attempt, question), headers=HTMX)
+    assert "your first answer was kept" in again.content.decode()
+    assert Response.objects.get(attempt=attempt, question=question).is_correct is False
+
+
+@pytest.mark.parametrize(
+    ("qtype", "form", "message"),
+    [
+        ("single", {}, "Choose an answer."),
+        ("single", {"choice": "99"}, "not one of this question"),
+        ("multiple", {}, "Choose at least one answer."),
+        ("true_false", {"answer": "maybe"}, "Choose True or False."),
+        ("short_text", {"answer": "   "}, "Type an answer."),
+        ("short_text", {"answer": "x" * 10_001}, "at most 500 characters"),
+        ("numeric", {"answer": "ten"}, "Type a number"),
+        ("ordering", {"slot-0": "0", "slot-1": "0", "slot-2": "1"}, "exactly one place"),
+        ("matching", {"match-0": "0"}, "Choose match."),
+    ],
+)
+def test_bad_input_gets_a_clear_422_and_saves_nothing(school, student_client, qtype, form, message):
+    attempt = start(student_client, school.assignment)
+    response = attempt.responses.get(question=school.questions[qtype])
+    for headers in ({}, HTMX):
+        posted = student_client.post(answer_url(attempt, response.position), form, headers=headers)
+        assert posted.status_code == 422
+        assert message in posted.content.decode()
+    response.refresh_from_db()
+    assert response.answer is None and not response.is_answered
+
+
+def test_reloading_mid_quiz_returns_to_the_first_unanswered_question_with_answers_saved(school):
+    school.assignment.feedback = Assignment.Feedback.AFTER_SUBMISSION
+    school.assignment.save()
+    client = client_for(school.student)
+    attempt = start(client, school.assignment)
+    first = attempt.responses.get(position=1)
+    client.post(answer_url(attempt, 1), form_for(attempt, first.question))
+    page = client.get(reverse("attempt", args=[attempt.pk])).content.decode()
+    assert "Question 2 of 7" in page
+    back = client.get(reverse("attempt", args=[attempt.pk]), {"q": 1}).content.decode()
+    assert "Your answer is saved" in back
+    assert " checked" in back or " selected" in back or 'value="' in back
+
+
+def test_after_submission_mode_moves_on_without_feedback(school):
+    school.assignment.feedback = Assignment.Feedback.AFTER_SUBMISSION
+    school.assignment.save()
+    client = client_for(school.student)
+    attempt = start(client, school.assignment)
+    first = attempt.responses.get(position=1)
+    plain = client.post(answer_url(attempt, 1), form_for(attempt, first.question))
+    assert plain.status_code == 302 and plain.url.endswith("?q=2")
+    second = attempt.responses.get(position=2)
+    swapped = client.post(answer_url(attempt, 2), form_for(attempt, second.question), headers=HTMX)
+    html = swapped.content.decode()
+    assert "Question 3 of 7" in html and "Correct" not in html
+    assert swapped.headers["HX-Push-Url"].endswith("?q=3")
+
+
+def test_submitting_scores_once_and_results_show_answers_explanations_and_sources(school, student_client):
+    attempt = start(student_client, school.assignment)
+    for response in attempt.responses.select_related("question"):
+        right = response.question.type != "numeric"
+        student_client.post(answer_url(attempt, response.position), form_for(attempt, response.question, right=right))
+    finish = student_client.get(reverse("attempt_finish", args=[attempt.pk])).content.decode()
+    assert "answered all 7 questions" in finish
+    submitted = student_client.post(reverse("attempt_submit", args=[attempt.pk]))
+    student_client.post(reverse("attempt_submit", args=[attempt.pk]))
+    assert submitted.url == reverse("attempt_results", args=[attempt.pk])
+    attempt.refresh_from_db()
+    assert attempt.score == 6 and attempt.max_score == 7
+    page = student_client.get(submitted.url).content.decode()
+    assert "out of 7" in page and "86%" in page
+    assert page.count("ignored Lenin") == 7
+    assert "Your answer" in page and "The answer" in page
+    assert "15" in page  # the wrong numeric answer given (10 + 5)
+
+
+def test_answers_to_a_submitted_attempt_are_refused_and_change_nothing(school, student_client):
+    attempt = start(student_client, school.assignment)
+    student_client.post(reverse("attempt_submit", args=[attempt.pk]))
+    question = attempt.responses.get(position=1).question
+    refused = student_client.post(answer_url(attempt, 1), form_for(attempt, question), headers=HTMX)
+    assert refused.status_code == 409
+    assert "already submitted" in refused.content.decode()
+    assert not attempt.responses.filter(answered_at__isnull=False).exists()
+
+
+def test_results_hidden_when_feedback_is_never(school, student_client):
+    school.assignment.feedback = Assignment.Feedback.NEVER
+    school.assignment.save()
+    attempt = start(student_client, school.assignment)
+    student_client.post(answer_url(attempt, 1), form_for(attempt, attempt.responses.get(position=1).question))
+    page = student_client.get(reverse("attempt", args=[attempt.pk]), {"q": 1}).content.decode()
+    assert "Correct" not in page and "ignored Lenin" not in page
+    student_client.post(reverse("attempt_submit", args=[attempt.pk]))
+    results = student_client.get(reverse("attempt_results", args=[attempt.pk])).content.decode()
+    assert "ignored Lenin" not in results and "out of" not in results
+    assert "Submitted" in results
+
+
+def test_results_wait_for_the_due_date_when_the_teacher_says_so(school, student_client):
+    school.assignment.feedback = Assignment.Feedback.AFTER_DUE
+    school.assignment.save()
+    attempt = start(student_client, school.assignment)
+    student_client.post(reverse("attempt_submit", args=[attempt.pk]))
+    results = student_client.get(reverse("attempt_results", args=[attempt.pk])).content.decode()
+    assert "shown after the due date" in results and "out of" not in results
+    Assignment.objects.filter(pk=school.assignment.pk).update(
+        opens_at=timezone.now() - timedelta(days=3), due_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert "out of 7" in student_client.get(reverse("attempt_results", args=[attempt.pk])).content.decode()
+
+
+def test_timed_attempt_past_its_deadline_is_submitted_with_saved_answers(school, student_client):
+    school.assignment.time_limit_minutes = 10
+    school.assignment.save()
+    attempt = start(student_client, school.assignment)
+    first = attempt.responses.get(position=1)
+    student_client.post(answer_url(attempt, 1), form_for(attempt, first.question))
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    late = student_client.post(answer_url(attempt, 2), form_for(attempt, attempt.responses.get(position=2).question))
+    assert late.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.is_submitted and attempt.auto_submitted and attempt.score == 1
+    assert not attempt.responses.get(position=2).is_answered
+    page = student_client.get(reverse("attempt", args=[attempt.pk]))
+    assert page.status_code == 302 and page.url == reverse("attempt_results", args=[attempt.pk])
+
+
+def test_answer_within_the_grace_period_is_kept(school, student_client):
+    school.assignment.time_limit_minutes = 10
+    school.assignment.save()
+    attempt = start(student_client, school.assignment)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(seconds=5))
+    first = attempt.responses.get(position=1)
+    student_client.post(answer_url(attempt, 1), form_for(attempt, first.question))
+    first.refresh_from_db()
+    assert first.is_answered
+
+
+def test_timer_shows_on_a_timed_quiz(school, student_client):
+    school.assignment.time_limit_minutes = 10
+    school.assignment.save()
+    attempt = start(student_client, school.assignment)
+    page = student_client.get(reverse("attempt", args=[attempt.pk])).content.decode()
+    assert "10:00 left" in page or "9:59 left" in page
+
+
+def test_a_student_cannot_open_another_students_attempt(school, student_client):
+    attempt = start(student_client, school.assignment)
+    classmate = client_for(school.classmate)
+    assert classmate.get(reverse("attempt", args=[attempt.pk])).status_code == 404
+    assert classmate.get(reverse("attempt_results", args=[attempt.pk])).status_code == 404
+    form = form_for(attempt, attempt.responses.get(position=1).question)
+    assert classmate.post(answer_url(attempt, 1), form).status_code == 404
+    assert classmate.post(reverse("attempt_submit", args=[attempt.pk])).status_code == 404
+    assert not attempt.responses.filter(answered_at__isnull=False).exists()
+
+
+def test_unknown_question_position_is_404(school, student_client):
+    attempt = start(student_client, school.assignment)
+    assert student_client.post(answer_url(attempt, 99), {"choice": "0"}).status_code == 404
+
+
+def test_wrong_http_method_is_405(school, student_client):
+    attempt = start(student_client, school.assignment)
+    assert student_client.get(answer_url(attempt, 1)).status_code == 405
+    assert student_client.get(reverse("attempt_submit", args=[attempt.pk])).status_code == 405
+
+
+def test_draft_questions_never_reach_students(school, student_client):
+    draft = factories.QuestionFactory(status="draft", prompt="A draft question nobody should see")
+    factories.QuizSetItemFactory(quiz_set=school.assignment.quiz_set, question=draft, position=99)
+    attempt = start(student_client, school.assignment)
+    assert not attempt.responses.filter(question=draft).exists()
+    assert attempt.max_score == 7
+
+
+def test_used_up_attempts_are_refused(school, student_client):
+    attempt = start(student_client, school.assignment)
+    student_client.post(reverse("attempt_submit", args=[attempt.pk]))
+    refused = student_client.post(reverse("assignment_start", args=[school.assignment.pk]))
+    assert refused.status_code == 403 and "used all your attempts" in refused.content.decode()
+
+
+def test_quiz_page_query_count_does_not_grow_with_the_bank_or_class(school, student_client, django_assert_num_queries):
+    attempt = start(student_client, school.assignment)
+    url = reverse("attempt", args=[attempt.pk])
+    student_client.get(url)
+    with django_assert_num_queries(QUIZ_PAGE_QUERIES):
+        student_client.get(url, headers=HTMX)
+    for _ in range(30):
+        factories.EnrollmentFactory(classroom=school.classroom)
+        factories.QuestionFactory(multiple=True)
+    with django_assert_num_queries(QUIZ_PAGE_QUERIES):
+        student_client.get(url, headers=HTMX)
+
+
+def test_answer_post_query_count_is_constant(school, student_client, django_assert_num_queries):
+    attempt = start(student_client, school.assignment)
+    question = attempt.responses.get(position=1).question
+    form = form_for(attempt, question)
+    with django_assert_num_queries(ANSWER_POST_QUERIES):
+        student_client.post(answer_url(attempt, 1), form, headers=HTMX)
+
+
+QUIZ_PAGE_QUERIES = 12
+ANSWER_POST_QUERIES = 17
