@@ -5,6 +5,7 @@ The dict form is the one in fixtures/README.md and quizzes/question_rules.py.
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,21 +31,30 @@ def read_bank_files(directory: Path = FIXTURES) -> list[dict]:
     return [q for path in sorted((directory / "bank").glob("*.yaml")) for q in read_yaml(path)]
 
 
-def _sync_rows(manager, rows: list[dict], model) -> None:
-    """Make the question's child rows equal to rows, updating in place so ids (and saved answers) survive."""
-    existing = list(manager.all())
-    for index, values in enumerate(rows):
-        if index < len(existing):
-            row = existing[index]
-            changed = [name for name, value in values.items() if getattr(row, name) != value]
-            if changed:
-                for name in changed:
-                    setattr(row, name, values[name])
-                row.save(update_fields=changed)
-        else:
+def _sync_rows(manager, rows: list[dict], model, identity: str) -> None:
+    """Make the question's child rows equal to rows, matched by their identity field (a choice's text, say),
+    updating in place so that ids, and the saved answers that name them, keep their meaning."""
+    existing = {getattr(row, identity): row for row in manager.all()}
+    for values in rows:
+        row = existing.pop(values[identity], None)
+        if row is None:
             model.objects.create(question=manager.instance, **values)
-    for row in existing[len(rows) :]:
+            continue
+        changed = [name for name, value in values.items() if getattr(row, name) != value]
+        if changed:
+            for name in changed:
+                setattr(row, name, values[name])
+            row.save(update_fields=changed)
+    for row in existing.values():
         row.delete()
+
+
+def shuffled_positions(key: str, count: int) -> list[int]:
+    """A fixed shuffle of display positions for a bank question's choices, so the right one is not always
+    first in the files' order; attempts shuffle again unless the teacher turns that off."""
+    positions = list(range(count))
+    random.Random(f"choices:{key}").shuffle(positions)
+    return positions
 
 
 def save_question(data: dict, *, sources: dict[str, Source], topics: dict[str, Topic], owner=None) -> Question:
@@ -66,24 +76,31 @@ def save_question(data: dict, *, sources: dict[str, Source], topics: dict[str, T
     else:
         question = Question.objects.create(key="", owner=owner, **fields)
     question.topics.set([topics[slug] for slug in data.get("topics") or []])
+    choices = data.get("choices") or []
+    positions = shuffled_positions(key, len(choices)) if key else list(range(len(choices)))
     _sync_rows(
         question.choices,
         [
-            {"text": c["text"], "is_correct": bool(c.get("correct")), "feedback": c.get("feedback", ""), "position": n}
-            for n, c in enumerate(data.get("choices") or [])
+            {"text": c["text"], "is_correct": bool(c.get("correct")), "feedback": c.get("feedback", ""), "position": p}
+            for p, c in zip(positions, choices, strict=True)
         ],
         Choice,
+        "text",
     )
-    _sync_rows(question.accepted_answers, [{"text": str(a)} for a in data.get("accepted") or []], AcceptedAnswer)
+    _sync_rows(
+        question.accepted_answers, [{"text": str(a)} for a in data.get("accepted") or []], AcceptedAnswer, "text"
+    )
     _sync_rows(
         question.ordering_items,
         [{"text": str(t), "position": n} for n, t in enumerate(data.get("items") or [])],
         OrderingItem,
+        "text",
     )
     _sync_rows(
         question.matching_pairs,
         [{"left": str(p[0]), "right": str(p[1]), "position": n} for n, p in enumerate(data.get("pairs") or [])],
         MatchingPair,
+        "left",
     )
     _sync_rows(
         question.citations,
@@ -92,6 +109,7 @@ def save_question(data: dict, *, sources: dict[str, Source], topics: dict[str, T
             for n, c in enumerate(data.get("citations") or [])
         ],
         Citation,
+        "quote",
     )
     return question
 

@@ -2,14 +2,16 @@
 
 import csv
 import json
+from collections import Counter
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 
 from quizzes.bank_io import load_bank
-from quizzes.models import Assignment, Classroom, Question, User
+from quizzes.models import Assignment, Choice, Classroom, Question, User
 from tests import factories
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -140,3 +142,13 @@ def test_demo_sets_up_the_school_and_can_run_twice(db):
     assert assignments.get(feedback="submission").time_limit_minutes == 10
     assert all(a.quiz_set.items.count() >= 7 for a in assignments)
     assert {i.question.type for a in assignments for i in a.quiz_set.items.all()} == {t.value for t in Question.Type}
+
+
+def test_the_right_choice_is_not_always_in_the_same_place(bank):
+    places = Counter()
+    for question in Question.objects.filter(type="single").prefetch_related("choices"):
+        places[[c.is_correct for c in question.choices.all()].index(True)] += 1
+    assert len(places) >= 3
+    assert max(places.values()) < 0.6 * sum(places.values())
+    repeated = Choice.objects.values("question", "position").annotate(n=Count("id")).filter(n__gt=1)
+    assert not repeated.exists()
