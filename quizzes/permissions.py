@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from quizzes.models import Assignment, Attempt, Classroom, Enrollment
@@ -49,3 +50,22 @@ def review_visible(attempt: Attempt, now=None) -> bool:
 
 def correct_answers_visible(attempt: Attempt, now=None) -> bool:
     return review_visible(attempt, now) and attempt.assignment.show_correct_answers
+
+
+def teacher_classroom(user, pk: int) -> Classroom:
+    """The teacher's own class, or 404: other teachers' classes do not exist for them."""
+    return get_object_or_404(Classroom, pk=pk, teacher=user)
+
+
+def teacher_assignment(user, pk: int) -> Assignment:
+    return get_object_or_404(Assignment.objects.select_related("classroom", "quiz_set"), pk=pk, classroom__teacher=user)
+
+
+def can_edit_quiz_set(user, quiz_set) -> bool:
+    """Teachers edit their own sets; the shared sets (no owner) only in admin."""
+    return user.is_authenticated and quiz_set.owner_id == user.pk
+
+
+def can_edit_question(user, question) -> bool:
+    """Teachers edit only the questions they wrote; bank questions are edited by admins."""
+    return user.is_authenticated and question.owner_id is not None and question.owner_id == user.pk

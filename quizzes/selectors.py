@@ -8,8 +8,9 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from quizzes.models import Assignment, Attempt, Question, Response
+from quizzes.models import Accommodation, Assignment, Attempt, Question, Response
 from quizzes.permissions import review_visible
+from quizzes.terms import Terms, terms_for
 
 
 @dataclass
@@ -18,6 +19,7 @@ class AssignmentCard:
 
     assignment: Assignment
     attempts: list[Attempt]
+    terms: Terms
     now: object
 
     @property
@@ -49,11 +51,11 @@ class AssignmentCard:
 
     @property
     def attempts_left(self) -> int:
-        return max(0, self.assignment.attempts_allowed - len(self.attempts))
+        return max(0, self.terms.attempts_allowed - len(self.attempts))
 
     @property
     def can_start(self) -> bool:
-        return bool(self.in_progress) or (self.attempts_left > 0 and self.assignment.is_open(self.now))
+        return bool(self.in_progress) or (self.attempts_left > 0 and self.terms.is_open(self.now))
 
     @property
     def not_open_yet(self) -> bool:
@@ -66,11 +68,24 @@ def student_assignment_cards(student, now=None) -> list[AssignmentCard]:
         Assignment.objects.for_student(student)
         .filter(closed_at__isnull=True)
         .select_related("quiz_set", "classroom")
-        .prefetch_related(Prefetch("attempts", queryset=Attempt.objects.filter(student=student), to_attr="mine"))
+        .prefetch_related(
+            Prefetch("attempts", queryset=Attempt.objects.filter(student=student), to_attr="mine"),
+            Prefetch(
+                "accommodations", queryset=Accommodation.objects.filter(student=student), to_attr="my_accommodation"
+            ),
+        )
         .order_by("due_at", "id")
         .distinct()
     )
-    return [AssignmentCard(assignment=a, attempts=a.mine, now=now) for a in assignments]
+    return [
+        AssignmentCard(
+            assignment=a,
+            attempts=a.mine,
+            terms=terms_for(a, student, a.my_accommodation[0] if a.my_accommodation else None),
+            now=now,
+        )
+        for a in assignments
+    ]
 
 
 def student_attempt(user, pk: int) -> Attempt:

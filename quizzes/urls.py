@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from quizzes.urlconf import assignments, builder, classes, scores
 from quizzes.views import accounts, student, teacher
 
 urlpatterns = [
@@ -17,3 +18,5 @@ urlpatterns = [
     path("attempts/<int:pk>/results/", student.results, name="attempt_results"),
     path("teach/", teacher.dashboard, name="teacher_dashboard"),
 ]
+
+urlpatterns += classes.urlpatterns + builder.urlpatterns + assignments.urlpatterns + scores.urlpatterns

@@ -226,3 +226,11 @@ class ResponseFactory(DjangoModelFactory):
     attempt = factory.SubFactory(AttemptFactory)
     question = factory.SubFactory(QuestionFactory)
     position = factory.Sequence(lambda n: n + 1)
+
+
+class AccommodationFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Accommodation
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    student = factory.SubFactory(UserFactory)

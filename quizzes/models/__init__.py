@@ -2,10 +2,11 @@
 
 from .attempts import Attempt, Response
 from .bank import AcceptedAnswer, Choice, Citation, MatchingPair, OrderingItem, Question, Source, Topic
-from .classes import Assignment, Classroom, Enrollment, QuizSet, QuizSetItem
+from .classes import Accommodation, Assignment, Classroom, Enrollment, QuizSet, QuizSetItem
 from .people import User
 
 __all__ = [
+    "Accommodation",
     "AcceptedAnswer",
     "Assignment",
     "Attempt",

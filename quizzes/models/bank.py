@@ -41,6 +41,14 @@ class QuestionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Question.Status.PUBLISHED)
 
+    def bank(self):
+        """The shared bank: questions no teacher owns."""
+        return self.filter(owner__isnull=True)
+
+    def usable_by(self, teacher):
+        """What a teacher may put in a set: the published bank and their own questions."""
+        return self.filter(Q(owner__isnull=True, status=Question.Status.PUBLISHED) | Q(owner=teacher))
+
     def with_answers(self):
         """Everything grading and display need, in a fixed number of queries."""
         return self.prefetch_related(
@@ -89,6 +97,14 @@ class Question(models.Model):
         on_delete=models.SET_NULL,
         related_name="own_questions",
         help_text="The teacher who wrote it; empty for the shared bank.",
+    )
+    copied_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+        help_text="The bank question a teacher duplicated to make this one.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -59,19 +59,44 @@ class Enrollment(models.Model):
 
 
 class QuizSet(models.Model):
+    """A fixed, ordered list of questions, or a rule from which each attempt draws its own."""
+
+    class Kind(models.TextChoices):
+        FIXED = "fixed", "A fixed list of questions"
+        RANDOM = "random", "Drawn at random by a rule"
+
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="quiz_sets"
     )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FIXED)
     questions = models.ManyToManyField("quizzes.Question", through="QuizSetItem", related_name="quiz_sets")
+    rule_count = models.PositiveSmallIntegerField(default=10, help_text="Random sets: how many questions to draw.")
+    rule_topics = models.ManyToManyField("quizzes.Topic", blank=True, related_name="+", help_text="Any of these.")
+    rule_sources = models.ManyToManyField("quizzes.Source", blank=True, related_name="+", help_text="Any of these.")
+    rule_types = models.JSONField(default=list, blank=True, help_text="Question types to draw from; empty for all.")
+    rule_difficulty_min = models.PositiveSmallIntegerField(default=1)
+    rule_difficulty_max = models.PositiveSmallIntegerField(default=3)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rule_difficulty_min__gte=1, rule_difficulty_max__lte=3)
+                & Q(rule_difficulty_min__lte=models.F("rule_difficulty_max")),
+                name="quiz_set_rule_difficulty_range",
+            ),
+            models.CheckConstraint(condition=Q(rule_count__gte=1), name="quiz_set_rule_count_positive"),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_random(self) -> bool:
+        return self.kind == self.Kind.RANDOM
 
 
 class QuizSetItem(models.Model):
@@ -159,3 +184,20 @@ class Assignment(models.Model):
 
     def is_past_due(self, now=None) -> bool:
         return self.due_at is not None and (now or timezone.now()) >= self.due_at
+
+
+class Accommodation(models.Model):
+    """What one student gets beyond an assignment's settings: extra time, extra attempts, their own due date."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="accommodations")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="accommodations")
+    extra_time_percent = models.PositiveSmallIntegerField(default=0, help_text="Added to the time limit, in percent.")
+    extra_time_minutes = models.PositiveSmallIntegerField(default=0, help_text="Added to the time limit, in minutes.")
+    extra_attempts = models.PositiveSmallIntegerField(default=0)
+    due_at = models.DateTimeField(null=True, blank=True, help_text="This student's own due date.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assignment", "student"], name="accommodation_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.assignment}"

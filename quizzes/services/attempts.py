@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from quizzes.answers import answer_to_json
 from quizzes.grading import grade
-from quizzes.models import Assignment, Attempt, Question, Response
+from quizzes.models import Assignment, Attempt, Question, QuizSet, Response
 from quizzes.permissions import can_take_assignment, feedback_after_each_question
+from quizzes.terms import Terms, terms_for
 
 
 class AttemptRefused(Exception):
@@ -37,18 +38,35 @@ def is_expired(attempt: Attempt, now=None) -> bool:
     return attempt.deadline is not None and (now or timezone.now()) > attempt.deadline + grace()
 
 
-def attempt_deadline(assignment: Assignment, started_at) -> timezone.datetime | None:
-    deadline = started_at + assignment.time_limit if assignment.time_limit else None
-    if assignment.due_at and not assignment.allow_late and (deadline is None or assignment.due_at < deadline):
-        deadline = assignment.due_at
-    return deadline
+def attempts_left(student, assignment: Assignment, terms: Terms | None = None) -> int:
+    terms = terms or terms_for(assignment, student)
+    return max(0, terms.attempts_allowed - Attempt.objects.filter(student=student, assignment=assignment).count())
 
 
-def attempts_left(student, assignment: Assignment) -> int:
-    return max(0, assignment.attempts_allowed - Attempt.objects.filter(student=student, assignment=assignment).count())
+def draw_random(quiz_set: QuizSet, seed: int) -> list[Question]:
+    """A random set's own questions for one attempt: rule_count published bank questions that fit the rule."""
+    candidates = (
+        Question.objects.published()
+        .bank()
+        .filter(difficulty__gte=quiz_set.rule_difficulty_min, difficulty__lte=quiz_set.rule_difficulty_max)
+    )
+    topics = list(quiz_set.rule_topics.all())
+    sources = list(quiz_set.rule_sources.all())
+    if topics:
+        candidates = candidates.filter(topics__in=topics)
+    if sources:
+        candidates = candidates.filter(citations__source__in=sources)
+    if quiz_set.rule_types:
+        candidates = candidates.filter(type__in=quiz_set.rule_types)
+    ids = sorted(set(candidates.values_list("id", flat=True)))
+    chosen = random.Random(seed).sample(ids, min(quiz_set.rule_count, len(ids)))
+    by_id = Question.objects.in_bulk(chosen)
+    return [by_id[i] for i in chosen]
 
 
 def _questions_for(assignment: Assignment, seed: int) -> list[Question]:
+    if assignment.quiz_set.is_random:
+        return draw_random(assignment.quiz_set, seed)
     questions = [
         item.question
         for item in assignment.quiz_set.items.select_related("question")
@@ -70,16 +88,17 @@ def attempt_start(*, student, assignment: Assignment, now=None) -> Attempt:
         return current
     if not can_take_assignment(student, assignment):
         raise AttemptRefused("You are not in this class.")
-    if not assignment.is_open(now):
+    terms = terms_for(assignment, student)
+    if not terms.is_open(now):
         raise AttemptRefused("This quiz is not open.")
-    if attempts_left(student, assignment) < 1:
+    if attempts_left(student, assignment, terms) < 1:
         raise AttemptRefused("You have used all your attempts at this quiz.")
     try:
         with transaction.atomic():
             number = Attempt.objects.filter(student=student, assignment=assignment).count() + 1
             attempt = Attempt(student=student, assignment=assignment, number=number)
             attempt.save()
-            attempt.deadline = attempt_deadline(assignment, attempt.started_at)
+            attempt.deadline = terms.deadline(attempt.started_at)
             questions = _questions_for(assignment, attempt.seed)
             if not questions:
                 raise AttemptRefused("This quiz has no questions yet.")
@@ -136,7 +155,7 @@ def attempt_submit(*, attempt: Attempt, now=None, auto: bool = False) -> Attempt
         locked.score = total or Decimal(0)
         locked.submitted_at = now
         locked.auto_submitted = auto
-        due_at = locked.assignment.due_at
+        due_at = terms_for(locked.assignment, locked.student_id).due_at
         locked.is_late = due_at is not None and now > due_at + grace()
         locked.save(update_fields=["score", "submitted_at", "auto_submitted", "is_late"])
     return locked

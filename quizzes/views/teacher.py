@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from quizzes.models import Assignment, Classroom
-
-
-def teacher_required(view):
-    """Teachers and staff only; students get a 403 with a clear message."""
-
-    @login_required
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        if not (request.user.is_teacher or request.user.is_staff):
-            raise PermissionDenied("This page is for teachers.")
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+from quizzes.views.decorators import teacher_required
 
 
 @teacher_required

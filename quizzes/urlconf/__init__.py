@@ -1,0 +1,1 @@
+"""URL patterns of the teacher's workspace, one module per part."""
