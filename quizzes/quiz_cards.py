@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from django.http import Http404
@@ -147,7 +148,7 @@ class QuizCard:
     def seconds_left(self) -> int | None:
         if self.attempt.deadline is None:
             return None
-        return max(0, int((self.attempt.deadline - self.now).total_seconds()))
+        return max(0, math.ceil((self.attempt.deadline - self.now).total_seconds()))
 
     @property
     def slot_numbers(self) -> list[int]:

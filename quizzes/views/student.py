@@ -135,7 +135,9 @@ def finish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = student_attempt(request.user, pk)
-    attempt_submit(attempt=attempt)
+    # The page's timer posts here when time runs out: record that the time limit ended it.
+    time_up = attempt.deadline is not None and timezone.now() >= attempt.deadline
+    attempt_submit(attempt=attempt, auto=time_up)
     return redirect_page(request, reverse("attempt_results", args=[attempt.pk]))
 
 

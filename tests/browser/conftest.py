@@ -1,0 +1,70 @@
+"""Playwright driving Debian's Chromium against pytest-django's live server."""
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is not installed: scripts/test installs it with apt-get")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_context(chromium):
+    contexts = []
+
+    def make(*, javascript: bool = True, width: int = 1280, height: int = 900):
+        context = chromium.new_context(java_script_enabled=javascript, viewport={"width": width, "height": height})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(browser_context):
+    return browser_context().new_page()
+
+
+def log_in(page, live_server, username: str, password: str = "october1917") -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+
+_axe = Axe()
+
+
+def assert_accessible(page, what: str) -> None:
+    """axe-core finds no WCAG 2.x A/AA violation on the page; lists each rule and element otherwise."""
+    results = _axe.run(
+        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
+    )
+    violations = results.response["violations"]
+    lines = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(' '.join(n['target']) for n in v['nodes'][:5])}"
+        for v in violations
+    ]
+    assert not violations, f"{what}: " + "; ".join(lines)
