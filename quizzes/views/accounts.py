@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from quizzes.forms import JoinForm, SignupForm
 from quizzes.services.classes import JoinRefused, enrollment_join
+from quizzes.services.throttle import block_minutes, login_blocked, login_failed, login_succeeded
 
 
 @require_http_methods(["GET", "POST"])
@@ -56,3 +57,36 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             self.request.user.must_change_password = False
             self.request.user.save(update_fields=["must_change_password"])
         return response
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, refusing (429) an account or address after repeated failures."""
+
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "")
+        if login_blocked(username, client_address(request)):
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(
+                None,
+                f"Too many failed logins. Wait {block_minutes()} minutes and try again, or ask your teacher.",
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        login_failed(self.request.POST.get("username", ""), client_address(self.request))
+        response = super().form_invalid(form)
+        response.status_code = 422
+        return response
+
+    def form_valid(self, form):
+        login_succeeded(form.get_user().get_username())
+        return super().form_valid(form)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address; behind a proxy, set the proxy to overwrite REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips)."""
+    return request.META.get("REMOTE_ADDR", "")
