@@ -56,6 +56,9 @@ def _index(value: str | None, options: list, what: str):
 def parse_answer(presentation: Presentation, data) -> object:
     """The answer in the form, in grading's terms (see quizzes/grading.py); AnswerError if unusable."""
     question = presentation.question
+    if any("\ufffd" in value for values in data.lists() for value in values[1]):
+        # Django replaces bytes that are not UTF-8 with U+FFFD: refuse rather than save garbled text.
+        raise AnswerError("Your answer held characters we could not read. Type it again.")
     match question.type:
         case "single":
             return _index(data.get("choice"), presentation.choices, "an answer").id

@@ -1,6 +1,6 @@
 """Send users with a one-time password to change it before anything else."""
 
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 
@@ -15,3 +15,18 @@ class PasswordChangeRequiredMiddleware:
             if request.path not in allowed and not request.path.startswith("/static/"):
                 return redirect("password_change")
         return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """Give a 405 a page that says what went wrong (Django's is empty)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content:
+            page = render(request, "405.html", {"method": request.method}, status=405)
+            page["Allow"] = response.get("Allow", "")
+            return page
+        return response

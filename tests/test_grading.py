@@ -97,3 +97,21 @@ def test_multiple_answers_points_stay_between_zero_and_full(picked):
 def test_any_typed_text_grades_without_error(text):
     assert grade(SHORT, text).points in (Decimal(0), Decimal(1))
     assert grade(NUMERIC, text).points in (Decimal(0), Decimal(1))
+
+
+@given(st.lists(st.integers(min_value=0, max_value=12), max_size=8))
+def test_any_ordering_answer_scores_between_zero_and_full(order):
+    assert Decimal(0) <= grade(ORDERING, order).points <= Decimal(1)
+
+
+@given(st.dictionaries(st.integers(min_value=0, max_value=9), st.integers(min_value=0, max_value=9), max_size=6))
+def test_any_matching_answer_scores_between_zero_and_full(matches):
+    result = grade(MATCHING, matches)
+    assert Decimal(0) <= result.points <= Decimal(1)
+    assert result.correct == all(matches.get(p) == p for p in MATCHING.pair_ids)
+
+
+@given(st.one_of(st.integers(), st.none(), st.text(max_size=5)))
+def test_any_single_or_true_false_answer_grades(value):
+    assert grade(SINGLE, value).points in (Decimal(0), Decimal(1))
+    assert grade(TRUE_FALSE, value).points in (Decimal(0), Decimal(1))

@@ -38,6 +38,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "quizzes.middleware.PasswordChangeRequiredMiddleware",
+    "quizzes.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "october_quiz.urls"
