@@ -16,6 +16,7 @@ from quizzes.answers import answer_to_json
 from quizzes.grading import grade
 from quizzes.models import Assignment, Attempt, Question, QuizSet, Response
 from quizzes.permissions import can_take_assignment, feedback_after_each_question
+from quizzes.services.quiz_sets import Rule, rule_questions
 from quizzes.terms import Terms, terms_for
 
 
@@ -45,21 +46,9 @@ def attempts_left(student, assignment: Assignment, terms: Terms | None = None) -
 
 def draw_random(quiz_set: QuizSet, seed: int) -> list[Question]:
     """A random set's own questions for one attempt: rule_count published bank questions that fit the rule."""
-    candidates = (
-        Question.objects.published()
-        .bank()
-        .filter(difficulty__gte=quiz_set.rule_difficulty_min, difficulty__lte=quiz_set.rule_difficulty_max)
-    )
-    topics = list(quiz_set.rule_topics.all())
-    sources = list(quiz_set.rule_sources.all())
-    if topics:
-        candidates = candidates.filter(topics__in=topics)
-    if sources:
-        candidates = candidates.filter(citations__source__in=sources)
-    if quiz_set.rule_types:
-        candidates = candidates.filter(type__in=quiz_set.rule_types)
-    ids = sorted(set(candidates.values_list("id", flat=True)))
-    chosen = random.Random(seed).sample(ids, min(quiz_set.rule_count, len(ids)))
+    rule = Rule.of(quiz_set)
+    ids = sorted(rule_questions(rule).values_list("id", flat=True))
+    chosen = random.Random(seed).sample(ids, min(rule.count, len(ids)))
     by_id = Question.objects.in_bulk(chosen)
     return [by_id[i] for i in chosen]
 

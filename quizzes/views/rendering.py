@@ -12,7 +12,8 @@ def render_page_or_partial(
     request: HttpRequest, template: str, partial: str, context: dict, *, status: int = 200
 ) -> HttpResponse:
     """The named partial for an HTMX request, the whole page otherwise."""
-    name = f"{template}#{partial}" if request.htmx and not request.htmx.boosted else template
+    partial_wanted = request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
+    name = f"{template}#{partial}" if partial_wanted else template
     response = render(request, name, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
