@@ -51,7 +51,11 @@ def parse_number(value) -> Decimal | None:
 
 
 def question_problems(
-    question: dict, source_texts: dict[str, str] | None = None, *, require_evidence: bool = True
+    question: dict,
+    source_texts: dict[str, str] | None = None,
+    *,
+    require_evidence: bool = True,
+    known_topics=TOPICS,
 ) -> list[str]:
     """Every problem with one question, as short sentences; an empty list means it is sound.
 
@@ -69,7 +73,7 @@ def question_problems(
     difficulty = question.get("difficulty")
     if difficulty not in (1, 2, 3):
         problems.append(f"difficulty must be 1, 2 or 3, not {difficulty!r}")
-    unknown_topics = [t for t in question.get("topics") or [] if t not in TOPICS]
+    unknown_topics = [t for t in question.get("topics") or [] if t not in known_topics]
     if unknown_topics:
         problems.append(f"unknown topics {', '.join(map(str, unknown_topics))}")
     problems += _citation_problems(question, source_texts, published and require_evidence)
@@ -198,9 +202,13 @@ def load_source_texts(directory: Path) -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(Path(directory).glob("*.txt"))}
 
 
-def bank_problems(questions: list[dict], source_texts: dict[str, str] | None = None) -> list[tuple[str, str]]:
+def bank_problems(
+    questions: list[dict], source_texts: dict[str, str] | None = None, known_topics=TOPICS
+) -> list[tuple[str, str]]:
     """(key, problem) for every problem in a whole bank."""
-    problems = [(str(q.get("key")), p) for q in questions for p in question_problems(q, source_texts)]
+    problems = [
+        (str(q.get("key")), p) for q in questions for p in question_problems(q, source_texts, known_topics=known_topics)
+    ]
     keys = [str(q.get("key")) for q in questions]
     problems += [(k, "key is used by more than one question") for k in sorted({k for k in keys if keys.count(k) > 1})]
     return problems + duplicate_prompt_problems(questions)

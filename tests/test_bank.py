@@ -152,3 +152,15 @@ def test_the_right_choice_is_not_always_in_the_same_place(bank):
     assert max(places.values()) < 0.6 * sum(places.values())
     repeated = Choice.objects.values("question", "position").annotate(n=Count("id")).filter(n__gt=1)
     assert not repeated.exists()
+
+
+def test_check_bank_leaves_teachers_own_copies_alone_and_knows_admin_topics(bank):
+    original = Question.objects.bank().first()
+    teacher = factories.TeacherFactory()
+    copy = factories.QuestionFactory(owner=teacher, prompt=original.prompt)
+    copy.topics.add(factories.TopicFactory(slug="my-own-topic", name="My own topic"))
+    imported = factories.QuestionFactory(status="draft", with_parts=False, prompt="Imported from Moodle")
+    imported.topics.add(factories.TopicFactory(slug="moodle-category", name="Moodle category"))
+    for n in range(2):
+        factories.ChoiceFactory(question=imported, text=f"Choice {n}", is_correct=n == 0)
+    assert "0 problems" in run("check_bank")

@@ -84,6 +84,9 @@ def attempt_start(*, student, assignment: Assignment, now=None) -> Attempt:
         raise AttemptRefused("You have used all your attempts at this quiz.")
     try:
         with transaction.atomic():
+            # Lock the assignment so a teacher closing it cannot slip between this check and the new attempt.
+            if not Assignment.objects.select_for_update().filter(pk=assignment.pk, closed_at__isnull=True).exists():
+                raise AttemptRefused("This quiz is not open.")
             number = Attempt.objects.filter(student=student, assignment=assignment).count() + 1
             attempt = Attempt(student=student, assignment=assignment, number=number)
             attempt.save()
