@@ -1,14 +1,14 @@
-"""URL patterns: scores (placeholders until the views land)."""
+"""URL patterns: the gradebook, results per assignment, a student's record and attempts, the student's history."""
 
 from django.urls import path
 
-from quizzes.views.placeholder import not_built_yet
+from quizzes.views import history, scores
 
 urlpatterns = [
-    path("teach/classes/<int:pk>/gradebook/", not_built_yet, name="gradebook"),
-    path("teach/classes/<int:pk>/gradebook.csv", not_built_yet, name="gradebook_csv"),
-    path("teach/classes/<int:pk>/students/<int:student_pk>/", not_built_yet, name="student_record"),
-    path("teach/assignments/<int:pk>/results/", not_built_yet, name="assignment_results"),
-    path("teach/attempts/<int:pk>/", not_built_yet, name="teacher_attempt"),
-    path("history/", not_built_yet, name="student_history"),
+    path("teach/classes/<int:pk>/gradebook/", scores.gradebook, name="gradebook"),
+    path("teach/classes/<int:pk>/gradebook.csv", scores.gradebook_csv, name="gradebook_csv"),
+    path("teach/classes/<int:pk>/students/<int:student_pk>/", scores.student_record, name="student_record"),
+    path("teach/assignments/<int:pk>/results/", scores.assignment_results, name="assignment_results"),
+    path("teach/attempts/<int:pk>/", scores.teacher_attempt, name="teacher_attempt"),
+    path("history/", history.student_history, name="student_history"),
 ]
