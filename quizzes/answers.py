@@ -31,13 +31,13 @@ class Presentation:
 
 def present(question, *, seed: int, shuffle_choices: bool) -> Presentation:
     rng = random.Random(f"{seed}:{question.id}")
-    choices = list(question.choices.all())
+    choices = question.parts("choices")
     if shuffle_choices:
         rng.shuffle(choices)
     # Ordering items and matching right sides are always shuffled: in stored order they are the answer.
-    items = list(question.ordering_items.all())
+    items = question.parts("ordering_items")
     rng.shuffle(items)
-    pairs = list(question.matching_pairs.all())
+    pairs = question.parts("matching_pairs")
     rights = list(pairs)
     rng.shuffle(rights)
     return Presentation(question=question, choices=choices, items=items, lefts=pairs, rights=rights)

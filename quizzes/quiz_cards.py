@@ -11,19 +11,12 @@ from django.utils import timezone
 from quizzes.answers import Presentation, answer_from_json, describe_answer, form_values, present
 from quizzes.models import Attempt, Response
 from quizzes.permissions import correct_answers_visible, feedback_after_each_question
-from quizzes.selectors import attempt_responses, response_with_question
+from quizzes.selectors import attempt_questions, attempt_responses, load_question_parts
 
 
-def _positions(attempt: Attempt) -> list[tuple[int, bool]]:
-    return [
-        (p, a is not None) for p, a in attempt.responses.order_by("position").values_list("position", "answered_at")
-    ]
-
-
-def next_position(attempt: Attempt, *, after: int) -> int | None:
+def next_position(responses: list[Response], *, after: int) -> int | None:
     """The next unanswered question after this one, else the first unanswered one, else None."""
-    positions = _positions(attempt)
-    unanswered = [p for p, answered in positions if not answered]
+    unanswered = [r.position for r in responses if not r.is_answered]
     later = [p for p in unanswered if p > after]
     return (later or unanswered or [None])[0]
 
@@ -68,25 +61,40 @@ class QuizCard:
     attempt: Attempt
     response: Response
     presentation: Presentation
-    positions: list[tuple[int, bool]]
+    responses: list[Response]  # every response of the attempt, in order, with its question
     error: str = ""
     kept_earlier: bool = False
     now: object = field(default_factory=timezone.now)
 
     @classmethod
-    def load(cls, attempt: Attempt, position: int | None = None, *, strict: bool = False) -> QuizCard | None:
-        """The card for a position (the first unanswered one by default); None when all are answered."""
-        positions = _positions(attempt)
-        known = {p for p, _ in positions}
-        if position not in known:
+    def load(
+        cls,
+        attempt: Attempt,
+        position: int | None = None,
+        *,
+        strict: bool = False,
+        responses: list[Response] | None = None,
+    ) -> QuizCard | None:
+        """The card for a position (the first unanswered one by default); None when all are answered.
+        responses: the attempt's responses from attempt_questions when the caller has them already."""
+        if responses is None:
+            responses = attempt_questions(attempt)
+        by_position = {r.position: r for r in responses}
+        if position not in by_position:
             if strict:
                 raise Http404("This quiz has no such question.")
-            position = next((p for p, answered in positions if not answered), None)
+            position = next((r.position for r in responses if not r.is_answered), None)
             if position is None:
                 return None
-        response = response_with_question(attempt, position)
+        response = by_position[position]
+        # Citations show only in feedback after each question; the results page loads its own.
+        load_question_parts([response.question], citations=feedback_after_each_question(attempt.assignment))
         presentation = present(response.question, seed=attempt.seed, shuffle_choices=attempt.assignment.shuffle_choices)
-        return cls(attempt=attempt, response=response, presentation=presentation, positions=positions)
+        return cls(attempt=attempt, response=response, presentation=presentation, responses=responses)
+
+    @property
+    def positions(self) -> list[tuple[int, bool]]:
+        return [(r.position, r.is_answered) for r in self.responses]
 
     @property
     def question(self):

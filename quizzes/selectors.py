@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from quizzes.models import Accommodation, Assignment, Attempt, Question, Response
+from quizzes.models import Accommodation, Assignment, Attempt, Citation, Response
+from quizzes.models.bank import PART_RELATIONS, PARTS_BY_TYPE
 from quizzes.permissions import review_visible
 from quizzes.terms import Terms, terms_for
 
@@ -95,14 +96,25 @@ def student_attempt(user, pk: int) -> Attempt:
     )
 
 
+def attempt_questions(attempt: Attempt) -> list[Response]:
+    """Every response of the attempt in order, with its question's own fields (one query, no parts)."""
+    return list(attempt.responses.select_related("question").order_by("position"))
+
+
 def attempt_responses(attempt: Attempt) -> list[Response]:
     """Every response of the attempt with its question and what grading and display need."""
-    return list(attempt.responses.prefetch_related(Prefetch("question", queryset=Question.objects.with_answers())))
+    responses = attempt_questions(attempt)
+    load_question_parts([r.question for r in responses])
+    return responses
 
 
-def response_with_question(attempt: Attempt, position: int) -> Response:
-    """One response of the attempt with its question ready to show and grade, or 404."""
-    return get_object_or_404(
-        attempt.responses.prefetch_related(Prefetch("question", queryset=Question.objects.with_answers())),
-        position=position,
-    )
+def load_question_parts(questions, *, citations: bool = True) -> None:
+    """Prefetch onto already loaded questions the parts their types use (a query per relation some question
+    needs) and, when asked, their citations with sources (one more). Constant in the number of questions."""
+    questions = list(questions)
+    for relation in PART_RELATIONS:
+        needing = [q for q in questions if relation in PARTS_BY_TYPE.get(q.type, ())]
+        if needing:
+            prefetch_related_objects(needing, relation)
+    if citations and questions:
+        prefetch_related_objects(questions, Prefetch("citations", queryset=Citation.objects.select_related("source")))

@@ -85,7 +85,9 @@ def test_random_set_draws_each_attempt_its_own_questions_and_keeps_them(school):
     too_hard.topics.add(votes)
     draft = factories.QuestionFactory(status="draft", difficulty=1)
     draft.topics.add(votes)
-    rule = factories.QuizSetFactory(kind=QuizSet.Kind.RANDOM, rule_count=8, rule_difficulty_min=1, rule_difficulty_max=2)
+    rule = factories.QuizSetFactory(
+        kind=QuizSet.Kind.RANDOM, rule_count=8, rule_difficulty_min=1, rule_difficulty_max=2
+    )
     rule.rule_topics.set([votes, people])
     assignment = factories.AssignmentFactory(quiz_set=rule, classroom=school.classroom)
     drawn = {}

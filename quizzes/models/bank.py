@@ -37,6 +37,17 @@ class Topic(models.Model):
         return self.name
 
 
+# The part relations each question type uses; the others stay empty for it.
+PARTS_BY_TYPE = {
+    "single": ("choices",),
+    "multiple": ("choices",),
+    "short_text": ("accepted_answers",),
+    "ordering": ("ordering_items",),
+    "matching": ("matching_pairs",),
+}
+PART_RELATIONS = ("choices", "accepted_answers", "ordering_items", "matching_pairs")
+
+
 class QuestionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Question.Status.PUBLISHED)
@@ -138,19 +149,27 @@ class Question(models.Model):
         citations = list(self.citations.all())
         return citations[0] if citations else None
 
+    def parts(self, relation: str) -> list:
+        """The rows of one of the question's part relations, or none when its type has no use for them (so a
+        question loaded with load_question_parts never queries for parts it does not have)."""
+        if relation not in PARTS_BY_TYPE.get(self.type, ()):
+            return []
+        return list(getattr(self, relation).all())
+
     def answer_key(self) -> AnswerKey:
-        """The facts grading needs, read from prefetched relations (see with_answers)."""
+        """The facts grading needs, read from prefetched relations (see with_answers and load_question_parts)."""
+        choices = self.parts("choices")
         return AnswerKey(
             type=self.type,
             points=self.points,
-            choice_ids=tuple(c.id for c in self.choices.all()),
-            correct_choice_ids=frozenset(c.id for c in self.choices.all() if c.is_correct),
+            choice_ids=tuple(c.id for c in choices),
+            correct_choice_ids=frozenset(c.id for c in choices if c.is_correct),
             answer_bool=self.answer_bool,
-            accepted=tuple(a.text for a in self.accepted_answers.all()),
+            accepted=tuple(a.text for a in self.parts("accepted_answers")),
             number=self.number,
             tolerance=self.tolerance,
-            item_ids=tuple(i.id for i in self.ordering_items.all()),
-            pair_ids=tuple(p.id for p in self.matching_pairs.all()),
+            item_ids=tuple(i.id for i in self.parts("ordering_items")),
+            pair_ids=tuple(p.id for p in self.parts("matching_pairs")),
         )
 
     def correct_answer_text(self) -> str:

@@ -115,24 +115,33 @@ class Recorded:
 
 
 def response_record(*, attempt: Attempt, response: Response, answer, now=None) -> Recorded:
-    """Grade and save an answer. With feedback after each question the first answer stays."""
+    """Grade and save an answer. With feedback after each question the first answer stays.
+
+    The attempt's row lock orders this against a submit and against other answers to the same attempt; with
+    feedback after each question the update only touches a response that has no answer yet, so of two answers
+    racing for one question exactly one is saved."""
     now = now or timezone.now()
+    result = grade(response.question.answer_key(), answer)
+    saved = {
+        "answer": answer_to_json(response.question.type, answer),
+        "points": result.points,
+        "is_correct": result.correct,
+        "answered_at": now,
+    }
     with transaction.atomic():
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if locked.is_submitted:
             raise AttemptClosed("This quiz was already submitted; your saved answers were kept.")
         if is_expired(locked, now):
             raise AttemptClosed("Time is up for this quiz.")
-        current = Response.objects.select_for_update().get(pk=response.pk)
-        if current.is_answered and feedback_after_each_question(attempt.assignment):
-            response.refresh_from_db()
+        rows = Response.objects.filter(pk=response.pk)
+        if feedback_after_each_question(attempt.assignment):
+            rows = rows.filter(answered_at__isnull=True)
+        if not rows.update(**saved):
+            response.refresh_from_db(fields=list(saved))
             return Recorded(response=response, kept_earlier=True)
-        result = grade(response.question.answer_key(), answer)
-        response.answer = answer_to_json(response.question.type, answer)
-        response.points = result.points
-        response.is_correct = result.correct
-        response.answered_at = now
-        response.save(update_fields=["answer", "points", "is_correct", "answered_at"])
+    for name, value in saved.items():
+        setattr(response, name, value)
     return Recorded(response=response)
 
 

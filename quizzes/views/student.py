@@ -15,7 +15,7 @@ from quizzes.answers import AnswerError, parse_answer
 from quizzes.models import Assignment
 from quizzes.permissions import review_visible
 from quizzes.quiz_cards import QuizCard, next_position, reviewed_responses
-from quizzes.selectors import attempt_responses, student_assignment_cards, student_attempt
+from quizzes.selectors import attempt_questions, student_assignment_cards, student_attempt
 from quizzes.services.attempts import (
     AttemptClosed,
     AttemptRefused,
@@ -105,7 +105,7 @@ def answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         if not request.htmx:
             return redirect(f"{reverse('attempt', args=[attempt.pk])}?q={position}")
         return render_page_or_partial(request, TAKE, "quiz-card", {"card": card})
-    following = next_position(attempt, after=position)
+    following = next_position(card.responses, after=position)
     url = (
         f"{reverse('attempt', args=[attempt.pk])}?q={following}"
         if following
@@ -114,7 +114,10 @@ def answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     if not request.htmx or following is None:
         return redirect_page(request, url)
     return push_url(
-        render_page_or_partial(request, TAKE, "quiz-card", {"card": QuizCard.load(attempt, following)}), url
+        render_page_or_partial(
+            request, TAKE, "quiz-card", {"card": QuizCard.load(attempt, following, responses=card.responses)}
+        ),
+        url,
     )
 
 
@@ -124,7 +127,7 @@ def finish(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = student_attempt(request.user, pk)
     if submit_if_expired(attempt):
         return redirect("attempt_results", attempt.pk)
-    responses = attempt_responses(attempt)
+    responses = attempt_questions(attempt)
     unanswered = [r for r in responses if not r.is_answered]
     return render(
         request, "quizzes/finish.html", {"attempt": attempt, "responses": responses, "unanswered": unanswered}

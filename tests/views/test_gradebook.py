@@ -459,9 +459,9 @@ def test_teacher_sees_an_attempt_in_progress(school, teacher_client):
 
 def test_teacher_attempt_queries_are_constant(school, teacher_client, django_assert_num_queries):
     taken = take(school.student, school.assignment, right={"single"})
-    # session, user, attempt, responses, their questions, choices, accepted answers, ordering items, matching pairs,
-    # citations and their sources: the same for any number of questions
-    with django_assert_num_queries(11):
+    # session, user, attempt, responses with their questions, choices, accepted answers, ordering items, matching
+    # pairs, citations with their sources: the same for any number of questions
+    with django_assert_num_queries(9):
         teacher_client.get(reverse("teacher_attempt", args=[taken.pk]))
 
 
