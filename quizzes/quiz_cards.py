@@ -11,12 +11,12 @@ from django.utils import timezone
 from quizzes.answers import Presentation, answer_from_json, describe_answer, form_values, present
 from quizzes.models import Attempt, Response
 from quizzes.permissions import correct_answers_visible, feedback_after_each_question
-from quizzes.selectors import attempt_questions, attempt_responses, load_question_parts
+from quizzes.selectors import attempt_positions, attempt_responses, load_question_parts, response_with_question
 
 
-def next_position(responses: list[Response], *, after: int) -> int | None:
+def next_position(positions: list[tuple[int, bool]], *, after: int) -> int | None:
     """The next unanswered question after this one, else the first unanswered one, else None."""
-    unanswered = [r.position for r in responses if not r.is_answered]
+    unanswered = [p for p, answered in positions if not answered]
     later = [p for p in unanswered if p > after]
     return (later or unanswered or [None])[0]
 
@@ -61,7 +61,7 @@ class QuizCard:
     attempt: Attempt
     response: Response
     presentation: Presentation
-    responses: list[Response]  # every response of the attempt, in order, with its question
+    positions: list[tuple[int, bool]]  # every position of the attempt and whether it has an answer
     error: str = ""
     kept_earlier: bool = False
     now: object = field(default_factory=timezone.now)
@@ -73,28 +73,27 @@ class QuizCard:
         position: int | None = None,
         *,
         strict: bool = False,
-        responses: list[Response] | None = None,
+        positions: list[tuple[int, bool]] | None = None,
     ) -> QuizCard | None:
         """The card for a position (the first unanswered one by default); None when all are answered.
-        responses: the attempt's responses from attempt_questions when the caller has them already."""
-        if responses is None:
-            responses = attempt_questions(attempt)
-        by_position = {r.position: r for r in responses}
-        if position not in by_position:
+        positions: from attempt_positions, when the caller has them already."""
+        if positions is None:
+            positions = attempt_positions(attempt)
+        if position not in {p for p, _ in positions}:
             if strict:
                 raise Http404("This quiz has no such question.")
-            position = next((r.position for r in responses if not r.is_answered), None)
+            position = next((p for p, answered in positions if not answered), None)
             if position is None:
                 return None
-        response = by_position[position]
+        response = response_with_question(attempt, position)
         # Citations show only in feedback after each question; the results page loads its own.
         load_question_parts([response.question], citations=feedback_after_each_question(attempt.assignment))
         presentation = present(response.question, seed=attempt.seed, shuffle_choices=attempt.assignment.shuffle_choices)
-        return cls(attempt=attempt, response=response, presentation=presentation, responses=responses)
+        return cls(attempt=attempt, response=response, presentation=presentation, positions=positions)
 
-    @property
-    def positions(self) -> list[tuple[int, bool]]:
-        return [(r.position, r.is_answered) for r in self.responses]
+    def answered(self) -> list[tuple[int, bool]]:
+        """The positions once this card's question has an answer."""
+        return [(p, answered or p == self.position) for p, answered in self.positions]
 
     @property
     def question(self):
@@ -172,6 +171,7 @@ class ReviewRow:
 
 
 def reviewed_responses(attempt: Attempt) -> list[ReviewRow]:
+    """Each response with its verdict and the answers in words."""
     show_correct = correct_answers_visible(attempt)
     rows = []
     for response in attempt_responses(attempt):

@@ -96,6 +96,19 @@ def student_attempt(user, pk: int) -> Attempt:
     )
 
 
+def attempt_positions(attempt: Attempt) -> list[tuple[int, bool]]:
+    """Each position of the attempt with whether it has an answer (one light query: no model objects)."""
+    return [
+        (position, answered_at is not None)
+        for position, answered_at in attempt.responses.order_by("position").values_list("position", "answered_at")
+    ]
+
+
+def response_with_question(attempt: Attempt, position: int) -> Response:
+    """One response of the attempt with its question's own fields (parts: load_question_parts), or 404."""
+    return get_object_or_404(attempt.responses.select_related("question"), position=position)
+
+
 def attempt_questions(attempt: Attempt) -> list[Response]:
     """Every response of the attempt in order, with its question's own fields (one query, no parts)."""
     return list(attempt.responses.select_related("question").order_by("position"))

@@ -105,7 +105,8 @@ def answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         if not request.htmx:
             return redirect(f"{reverse('attempt', args=[attempt.pk])}?q={position}")
         return render_page_or_partial(request, TAKE, "quiz-card", {"card": card})
-    following = next_position(card.responses, after=position)
+    positions = card.answered()
+    following = next_position(positions, after=position)
     url = (
         f"{reverse('attempt', args=[attempt.pk])}?q={following}"
         if following
@@ -115,7 +116,7 @@ def answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         return redirect_page(request, url)
     return push_url(
         render_page_or_partial(
-            request, TAKE, "quiz-card", {"card": QuizCard.load(attempt, following, responses=card.responses)}
+            request, TAKE, "quiz-card", {"card": QuizCard.load(attempt, following, positions=positions)}
         ),
         url,
     )
