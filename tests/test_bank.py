@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
+from django.test import Client
+from django.urls import reverse
 
 from quizzes.bank_io import load_bank
 from quizzes.models import Assignment, Choice, Classroom, Question, User
@@ -142,6 +144,12 @@ def test_demo_sets_up_the_school_and_can_run_twice(db):
     assert assignments.get(feedback="submission").time_limit_minutes == 10
     assert all(a.quiz_set.items.count() >= 7 for a in assignments)
     assert {i.question.type for a in assignments for i in a.quiz_set.items.all()} == {t.value for t in Question.Type}
+    # The demo teacher owns the demo sets, so they open in the builder.
+    teacher = User.objects.get(username="demo-teacher")
+    assert all(a.quiz_set.owner == teacher for a in assignments)
+    client = Client()
+    client.force_login(teacher)
+    assert client.get(reverse("set_builder", args=[assignments.first().quiz_set.pk])).status_code == 200
 
 
 def test_the_right_choice_is_not_always_in_the_same_place(bank):

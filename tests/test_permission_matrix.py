@@ -47,6 +47,7 @@ MATRIX = {
     "roster_sheet_csv": ("post", {"pk": "classroom"}, [LOGIN, FORBIDDEN, MISSING, MISSING, FORBIDDEN, 400]),
     "roster_remove": ("post", {"pk": "classroom", "student_pk": "classmate"}, TEACHER_OWN),
     "roster_restore": ("post", {"pk": "classroom", "student_pk": "classmate"}, TEACHER_OWN),
+    "roster_password": ("get", {"pk": "classroom", "student_pk": "classmate"}, TEACHER_OWN),
     "set_list": ("get", {}, TEACHERS_ONLY),
     "set_create": ("get", {}, TEACHERS_ONLY),
     "set_builder": ("get", {"pk": "quiz_set"}, TEACHER_OWN),

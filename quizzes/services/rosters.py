@@ -141,6 +141,20 @@ def enrollment_restore(*, classroom: Classroom, student: User) -> Enrollment:
     return enrollment
 
 
+def student_password_reset(*, classroom: Classroom, student: User) -> NewStudent:
+    """A new one-time password for a student on this class's roster (they forgot theirs): the old one stops
+    working at once, their sessions end, and they choose their own password at their next login."""
+    if not student.is_student:
+        raise RosterError("Only a student's password can be reset here.")
+    if not Enrollment.objects.filter(classroom=classroom, student=student, left_at__isnull=True).exists():
+        raise RosterError(f"{student.display_name} is not in {classroom.name}.")
+    password = one_time_password()
+    student.password = make_password(password, hasher=_one_time_hasher())
+    student.must_change_password = True
+    student.save(update_fields=["password", "must_change_password"])
+    return NewStudent(student, password)
+
+
 # -- Many students at once -----------------------------------------------------------------------------------
 
 

@@ -14,4 +14,5 @@ urlpatterns = [
     path("teach/classes/<int:pk>/students/new-accounts.csv", classes.roster_sheet_csv, name="roster_sheet_csv"),
     path("teach/classes/<int:pk>/students/<int:student_pk>/remove/", classes.roster_remove, name="roster_remove"),
     path("teach/classes/<int:pk>/students/<int:student_pk>/restore/", classes.roster_restore, name="roster_restore"),
+    path("teach/classes/<int:pk>/students/<int:student_pk>/password/", classes.roster_password, name="roster_password"),
 ]

@@ -29,6 +29,7 @@ from quizzes.services.rosters import (
     sheet_read,
     sheet_rows,
     sheet_sign,
+    student_password_reset,
     students_bulk_create,
 )
 from quizzes.views.decorators import teacher_required
@@ -142,6 +143,26 @@ def roster_restore(request: HttpRequest, pk: int, student_pk: int) -> HttpRespon
     return _roster_changed(request, classroom, f"{student.display_name} is back in {classroom.name}.")
 
 
+@never_cache
+@sensitive_post_parameters()
+@teacher_required
+@require_http_methods(["GET", "POST"])
+def roster_password(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST gives the student a new one-time password, shown on this answer only."""
+    classroom = teacher_classroom(request.user, pk)
+    enrollment = _enrollment(classroom, student_pk)
+    context = {"classroom": classroom, "student": enrollment.student}
+    if request.method == "GET":
+        return render_page_or_partial(request, f"{TEMPLATES}/password.html", "confirm", context)
+    try:
+        reset = student_password_reset(classroom=classroom, student=enrollment.student)
+    except RosterError as error:
+        return render(request, PROBLEM, context | {"message": str(error)}, status=409)
+    rows = sheet_rows([reset])
+    context |= {"rows": rows, "login_url": _login_url(request), "reset": True}
+    return render(request, f"{TEMPLATES}/added.html", context)
+
+
 def _roster_changed(request: HttpRequest, classroom: Classroom, notice: str) -> HttpResponse:
     if request.htmx:
         context = _detail_context(request, classroom) | {"notice": notice, "swap": "roster", "focus_roster": True}
@@ -158,6 +179,9 @@ def roster_add(request: HttpRequest, pk: int) -> HttpResponse:
     classroom = teacher_classroom(request.user, pk)
     form = RosterAddForm(request.POST or None, request.FILES or None)
     context = {"classroom": classroom, "form": form}
+    if classroom.archived_at:
+        message = f"{classroom.name} is archived: unarchive it before adding students."
+        return render(request, PROBLEM, context | {"message": message}, status=409)
     if request.method == "POST" and form.is_valid():
         try:
             created = students_bulk_create(

@@ -47,6 +47,8 @@ PAGES = [
     ("get", "roster_remove", True),
     ("post", "roster_remove", True),
     ("post", "roster_restore", True),
+    ("get", "roster_password", True),
+    ("post", "roster_password", True),
 ]
 
 
@@ -331,6 +333,63 @@ def test_a_removed_student_can_be_added_back(school, teacher_client):
     assert "Students (2)" in page and "Left the class" not in page and "is back in History 10A" in page
 
 
+# -- A forgotten password ---------------------------------------------------------------------------------------
+
+
+def password_url(school, student=None):
+    return reverse("roster_password", args=[school.classroom.pk, (student or school.student).pk])
+
+
+def slip_password(page: str) -> str:
+    return page.split('<dt>One-time password</dt><dd class="slip-secret">')[1].split("<")[0]
+
+
+def test_a_forgotten_password_is_replaced_by_a_one_time_password_shown_once(client, school, teacher_client):
+    school.student.set_password("old-secret-1917")
+    school.student.save()
+    student_session = client_for(school.student)
+    roster = page_of(teacher_client.get(reverse("class_detail", args=[school.classroom.pk])))
+    assert password_url(school) in roster
+    asked = teacher_client.get(password_url(school))
+    assert "a new one-time password?" in page_of(asked)
+    school.student.refresh_from_db()
+    assert school.student.check_password("old-secret-1917")  # asking changes nothing
+    response = teacher_client.post(password_url(school))
+    assert response.status_code == 200 and "no-store" in response.headers["Cache-Control"]
+    page = page_of(response)
+    assert "shown only this once" in page and page.count('<li class="slip">') == 1
+    password = slip_password(page)
+    school.student.refresh_from_db()
+    assert not school.student.check_password("old-secret-1917") and school.student.check_password(password)
+    assert password not in school.student.password
+    # The student's open session ends; the old password no longer logs in; the new one does, once, then must change.
+    assert student_session.get(reverse("student_dashboard")).url.startswith(reverse("login"))
+    assert client.post(reverse("login"), {"username": "sasha", "password": "old-secret-1917"}).status_code == 422
+    assert client.post(reverse("login"), {"username": "sasha", "password": password}).status_code == 302
+    assert client.get(reverse("student_dashboard")).url == reverse("password_change")
+
+
+def test_asking_for_a_new_password_under_htmx_shows_the_question_in_place(school, teacher_client):
+    page = page_of(teacher_client.get(password_url(school), headers=HTMX))
+    assert "<html" not in page and 'class="confirm-box"' in page and "Make a new password" in page
+
+
+def test_no_new_password_for_a_student_who_left_or_was_never_in_the_class(school, teacher_client):
+    teacher_client.post(reverse("roster_remove", args=[school.classroom.pk, school.student.pk]))
+    before = User.objects.get(pk=school.student.pk).password
+    refused = teacher_client.post(password_url(school))
+    assert refused.status_code == 409 and "is not in History 10A" in page_of(refused)
+    assert User.objects.get(pk=school.student.pk).password == before
+    assert teacher_client.post(password_url(school, school.stranger)).status_code == 404
+
+
+def test_another_teacher_cannot_reset_a_password(school):
+    before = User.objects.get(pk=school.student.pk).password
+    assert client_for(school.other_teacher).post(password_url(school)).status_code == 404
+    assert client_for(school.student).post(password_url(school, school.classmate)).status_code == 403
+    assert User.objects.get(pk=school.student.pk).password == before
+
+
 # -- Adding many students ------------------------------------------------------------------------------------------
 
 
@@ -425,6 +484,13 @@ def test_pasting_and_uploading_together_is_refused(school, teacher_client):
     upload = SimpleUploadedFile("class.csv", b"Anna,Petrova\n", "text/csv")
     response = teacher_client.post(add_url(school), {"names": "Boris Ivanov", "names_file": upload})
     assert response.status_code == 422 and "not both" in page_of(response)
+
+
+def test_an_archived_class_takes_no_new_students(school, teacher_client):
+    teacher_client.post(reverse("class_archive", args=[school.classroom.pk]), {"archived": "1"})
+    for response in (teacher_client.get(add_url(school)), teacher_client.post(add_url(school), {"names": "Anna P"})):
+        assert response.status_code == 409 and "is archived" in page_of(response)
+    assert not User.objects.filter(first_name="Anna").exists()
 
 
 def test_two_hundred_students_at_once(school, teacher_client):

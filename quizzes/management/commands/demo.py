@@ -34,8 +34,13 @@ def _pick(questions: list[Question], per_type: int, skip: set[int]) -> list[Ques
     return chosen
 
 
-def _quiz_set(title: str, description: str, questions: list[Question]) -> QuizSet:
-    quiz_set, created = QuizSet.objects.get_or_create(title=title, defaults={"description": description})
+def _quiz_set(title: str, description: str, questions: list[Question], owner: User) -> QuizSet:
+    quiz_set, created = QuizSet.objects.get_or_create(
+        title=title, defaults={"description": description, "owner": owner}
+    )
+    if quiz_set.owner_id is None:  # made by an older demo: the demo teacher may open it in the builder
+        quiz_set.owner = owner
+        quiz_set.save(update_fields=["owner"])
     if created:
         QuizSetItem.objects.bulk_create(
             QuizSetItem(quiz_set=quiz_set, question=q, position=n) for n, q in enumerate(questions, start=1)
@@ -78,11 +83,13 @@ class Command(BaseCommand):
             "Deciding on the rising",
             "Practice: how the Bolshevik leaders argued over an insurrection, September to October 1917.",
             first,
+            teacher,
         )
         timed = _quiz_set(
             "Votes, people and dates: timed check",
             "A timed check on the votes, people and dates of October 1917.",
             second,
+            teacher,
         )
         now = timezone.now()
         Assignment.objects.get_or_create(
