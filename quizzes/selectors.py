@@ -91,9 +91,7 @@ def student_assignment_cards(student, now=None) -> list[AssignmentCard]:
 
 def student_attempt(user, pk: int) -> Attempt:
     """The user's own attempt, or 404: other students' attempts do not exist for them."""
-    return get_object_or_404(
-        Attempt.objects.select_related("assignment__quiz_set", "assignment__classroom", "student"), pk=pk, student=user
-    )
+    return get_object_or_404(Attempt.objects.select_related("assignment__quiz_set"), pk=pk, student=user)
 
 
 def attempt_positions(attempt: Attempt) -> list[tuple[int, bool]]:
