@@ -282,6 +282,7 @@ def teacher_pages(school) -> dict[str, str]:
         "teacher home": "/teach/",
         "class page": f"/teach/classes/{classroom.pk}/",
         "add students": f"/teach/classes/{classroom.pk}/students/add/",
+        "new password": f"/teach/classes/{classroom.pk}/students/{school.student.pk}/password/",
         "quiz sets": "/teach/sets/",
         "builder": f"/teach/sets/{quiz_set.pk}/",
         "preview": f"/teach/sets/{quiz_set.pk}/preview/",
