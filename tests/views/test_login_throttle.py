@@ -54,3 +54,38 @@ def test_a_successful_login_clears_the_failures(db):
     for _ in range(4):
         client.post(reverse("login"), {"username": "sasha", "password": "wrong"})
     assert client.post(reverse("login"), {"username": "sasha", "password": "october1917"}).status_code == 302
+
+
+def redis_reachable() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not redis_reachable(), reason="Redis is not reachable at 127.0.0.1:6379 (CI starts it)")
+def test_with_redis_as_the_cache_every_app_process_sees_the_same_failures(db, settings):
+    """Production counts failures in Redis, so a second app process (here: a second connection) refuses too."""
+    import redis
+
+    location = "redis://127.0.0.1:6379/15"  # a database of its own, emptied here
+    raw = redis.Redis.from_url(location)
+    raw.flushdb()
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}}
+    factories.UserFactory(username="sasha")
+    try:
+        for _ in range(5):
+            Client(REMOTE_ADDR="10.0.0.1").post(reverse("login"), {"username": "sasha", "password": "wrong"})
+        assert raw.dbsize() > 0  # the counts are in Redis, not in this process
+        from django.core.cache import caches
+
+        caches["default"].close()  # as if another process asked: a new connection
+        blocked = Client(REMOTE_ADDR="10.0.0.2").post(
+            reverse("login"), {"username": "sasha", "password": "october1917"}
+        )
+        assert blocked.status_code == 429
+    finally:
+        raw.flushdb()
