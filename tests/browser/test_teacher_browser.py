@@ -68,9 +68,11 @@ def build_set(page, title: str) -> QuizSet:
     page.get_by_label("A fixed list of questions").check()
     page.get_by_role("button", name="Make the set").click()
     expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
+    page.wait_for_load_state()  # htmx wires the filters once the page has loaded
     expect(page.locator("#bank-count")).to_have_text("7 questions match")
     page.evaluate("window.__stillTheSamePage = true")
     for number, label in enumerate(PICKED, start=1):
+        settled(page)  # the last swap's new content is wired to htmx before the filter changes
         page.get_by_label("Question type").select_option(label=label)
         expect(page.locator("#bank-count")).to_have_text("1 question matches")
         expect(page.locator(".bank-item")).to_have_count(1)
@@ -84,6 +86,7 @@ def build_set(page, title: str) -> QuizSet:
         expect(page.locator("#set-status")).to_contain_text(f"Added as question {number}")
         assert same_page(page), "adding a question reloaded the builder"
         assert "type=" in page.url, "the filter is not in the address, so a reload would lose it"
+    settled(page)
     page.get_by_label("Question type").select_option(label="Any")
     expect(page.locator("#bank-count")).to_have_text("7 questions match")
     expect(page.locator(".bank-item .in-set")).to_have_count(3)
