@@ -101,12 +101,12 @@ def answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     except AttemptClosed as closed:
         return _closed(request, attempt, str(closed))
     card.kept_earlier = recorded.kept_earlier
+    card.positions = card.answered()  # the progress bar counts the answer just given
     if card.shows_feedback:
         if not request.htmx:
             return redirect(f"{reverse('attempt', args=[attempt.pk])}?q={position}")
         return render_page_or_partial(request, TAKE, "quiz-card", {"card": card})
-    positions = card.answered()
-    following = next_position(positions, after=position)
+    following = next_position(card.positions, after=position)
     url = (
         f"{reverse('attempt', args=[attempt.pk])}?q={following}"
         if following
@@ -116,7 +116,7 @@ def answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         return redirect_page(request, url)
     return push_url(
         render_page_or_partial(
-            request, TAKE, "quiz-card", {"card": QuizCard.load(attempt, following, positions=positions)}
+            request, TAKE, "quiz-card", {"card": QuizCard.load(attempt, following, positions=card.positions)}
         ),
         url,
     )

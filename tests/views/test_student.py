@@ -351,6 +351,7 @@ def test_answer_with_feedback_takes_a_constant_number_of_queries(
     with django_assert_num_queries(PAGE_QUERIES + PART_QUERIES[qtype] + 1 + SAVE_QUERIES):
         card = student_client.post(answer_url(attempt, response.position), form, headers=HTMX)
     assert "Correct" in card.content.decode() and "Orlando Figes" in card.content.decode()
+    assert 'aria-valuenow="1"' in card.content.decode()  # the progress bar counts the answer just given
 
 
 @pytest.mark.parametrize("qtype", TYPES)
