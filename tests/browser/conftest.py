@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
@@ -68,3 +68,9 @@ def assert_accessible(page, what: str) -> None:
         for v in violations
     ]
     assert not violations, f"{what}: " + "; ".join(lines)
+
+
+def settled(page) -> None:
+    """Wait until htmx has finished a swap: new content is wired to htmx only when it settles (about 20 ms later),
+    and a form sent before that goes as a plain post."""
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")).to_have_count(0)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from quizzes.models import Attempt, Enrollment, User
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, log_in, settled
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,6 +17,7 @@ RIGHT = ["single", "multiple", "true_false", "short_text", "numeric", "ordering"
 
 
 def answer(page, qtype: str) -> None:
+    settled(page)  # the card's form goes through htmx only once htmx has wired it
     card = page.locator("#quiz-card")
     match qtype:
         case "single":
@@ -168,6 +169,7 @@ def test_a_whole_quiz_with_the_keyboard_alone(live_server, school, page):
 def focus_on(page, tag: str, text: str, limit: int = 40) -> None:
     """Press Tab until an element of that tag whose text starts with text has the focus."""
     page.wait_for_load_state()
+    settled(page)
     for _ in range(limit):
         page.keyboard.press("Tab")
         found = page.evaluate(

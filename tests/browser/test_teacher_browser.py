@@ -12,18 +12,13 @@ from quizzes.selectors import attempt_responses
 from quizzes.services.attempts import attempt_start, attempt_submit, response_record
 from tests import factories
 from tests.answering import form_for
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, log_in, settled
 from tests.conftest import make_questions
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # The types of the three questions the teacher picks with the type filter, in the order of the set.
 PICKED = ["Single choice", "True or false", "Short text answer"]
-
-
-def settled(page) -> None:
-    """Wait until htmx has finished a swap: until then the new content's forms are not yet wired to htmx."""
-    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")).to_have_count(0)
 
 
 def same_page(page) -> bool:
