@@ -8,28 +8,12 @@ from django.utils import timezone
 from quizzes.models import Assignment, Attempt, Classroom, Enrollment
 
 
-def is_teacher_of(user, classroom: Classroom) -> bool:
-    return user.is_authenticated and classroom.teacher_id == user.pk
-
-
 def is_enrolled(user, classroom: Classroom) -> bool:
     return user.is_authenticated and Enrollment.objects.current().filter(classroom=classroom, student=user).exists()
 
 
 def can_take_assignment(user, assignment: Assignment) -> bool:
     return is_enrolled(user, assignment.classroom) and assignment.classroom.archived_at is None
-
-
-def can_answer(user, attempt: Attempt) -> bool:
-    """Only the student whose attempt it is may answer in it."""
-    return user.is_authenticated and attempt.student_id == user.pk
-
-
-def can_view_attempt(user, attempt: Attempt) -> bool:
-    """The student themself, the class's teacher and staff."""
-    if not user.is_authenticated:
-        return False
-    return attempt.student_id == user.pk or user.is_staff or attempt.assignment.classroom.teacher_id == user.pk
 
 
 def feedback_after_each_question(assignment: Assignment) -> bool:

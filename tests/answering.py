@@ -1,7 +1,11 @@
 """Build the form a student would post for a question, right or wrong, as the page shows it."""
 
-from quizzes.answers import present
-from quizzes.models import Attempt, Question
+from django.http import QueryDict
+
+from quizzes.answers import parse_answer, present
+from quizzes.models import Assignment, Attempt, Question
+from quizzes.selectors import attempt_responses
+from quizzes.services.attempts import attempt_start, attempt_submit, response_record
 
 
 def form_for(attempt: Attempt, question: Question, *, right: bool = True) -> dict:
@@ -30,3 +34,16 @@ def form_for(attempt: Attempt, question: Question, *, right: bool = True) -> dic
                 form[f"match-{n}"] = str(rights.index(target))
             return form
     raise ValueError(question.type)
+
+
+def take(student, assignment: Assignment, *, right: set[str]) -> Attempt:
+    """A submitted attempt, answered as the page would post it, with the question types in `right` right."""
+    taken = attempt_start(student=student, assignment=assignment)
+    for response in attempt_responses(taken):
+        question = response.question
+        form = QueryDict(mutable=True)
+        for name, value in form_for(taken, question, right=question.type in right).items():
+            form.setlist(name, value if isinstance(value, list) else [value])
+        shown = present(question, seed=taken.seed, shuffle_choices=assignment.shuffle_choices)
+        response_record(attempt=taken, response=response, answer=parse_answer(shown, form))
+    return attempt_submit(attempt=taken)

@@ -1,5 +1,6 @@
 """Shared fixtures: a small school with two classes, so every permission test has a stranger to try."""
 
+import socket
 from dataclasses import dataclass
 
 import pytest
@@ -66,3 +67,12 @@ def student_client(school) -> Client:
 
 
 HTMX = {"HX-Request": "true"}
+
+
+def service_reachable(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether a local service (PostgreSQL, Redis) answers on its port: tests that need one skip without it."""
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False

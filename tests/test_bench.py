@@ -1,12 +1,13 @@
 """The classroom load benchmark runs end to end on PostgreSQL: 20 students, no errors, no acknowledged answer lost."""
 
 import json
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import service_reachable
 
 ROOT = Path(__file__).resolve().parents[1]
 SUMMARY_KEYS = {
@@ -23,15 +24,7 @@ SUMMARY_KEYS = {
 }
 
 
-def postgres_reachable() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=2):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(not postgres_reachable(), reason="PostgreSQL is not reachable at 127.0.0.1:5432")
+@pytest.mark.skipif(not service_reachable(5432), reason="PostgreSQL is not reachable at 127.0.0.1:5432")
 @pytest.mark.skipif(
     not Path(sys.executable).with_name("gunicorn").exists(), reason="gunicorn is not installed in this environment"
 )

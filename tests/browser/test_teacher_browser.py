@@ -3,15 +3,11 @@
 import re
 
 import pytest
-from django.http import QueryDict
 from playwright.sync_api import expect
 
-from quizzes.answers import parse_answer, present
 from quizzes.models import Assignment, Attempt, Classroom, QuizSet, User
-from quizzes.selectors import attempt_responses
-from quizzes.services.attempts import attempt_start, attempt_submit, response_record
 from tests import factories
-from tests.answering import form_for
+from tests.answering import take
 from tests.browser.conftest import assert_accessible, log_in, settled
 from tests.conftest import make_questions
 
@@ -253,19 +249,6 @@ def test_a_student_with_a_one_time_password_chooses_their_own_on_our_page(live_s
     assert_accessible(page, "choose your own password")
     choose_own_password(page, "october1917")
     assert not User.objects.get(username="boris").must_change_password
-
-
-def take(student, assignment, *, right: set[str]) -> None:
-    """A submitted attempt, answered as the page would post it, with the question types in `right` right."""
-    taken = attempt_start(student=student, assignment=assignment)
-    for response in attempt_responses(taken):
-        question = response.question
-        form = QueryDict(mutable=True)
-        for name, value in form_for(taken, question, right=question.type in right).items():
-            form.setlist(name, value if isinstance(value, list) else [value])
-        shown = present(question, seed=taken.seed, shuffle_choices=assignment.shuffle_choices)
-        response_record(attempt=taken, response=response, answer=parse_answer(shown, form))
-    attempt_submit(attempt=taken)
 
 
 def teacher_pages(school) -> dict[str, str]:

@@ -11,17 +11,14 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes.answers import parse_answer, present
 from quizzes.models import Assignment, Attempt, Classroom, Enrollment, QuizSet, User
-from quizzes.selectors import attempt_responses
-from quizzes.services.attempts import attempt_start, attempt_submit, response_record
+from quizzes.services.attempts import attempt_start
 from tests import factories
-from tests.answering import form_for
+from tests.answering import take
 from tests.conftest import HTMX, client_for
 
 
@@ -421,19 +418,6 @@ def test_student_record_queries_are_constant(school, teacher_client, django_asse
     url = reverse("student_record", args=[school.classroom.pk, school.student.pk])
     with django_assert_num_queries(6):  # session, user, class, enrollment, assignments, attempts
         teacher_client.get(url)
-
-
-def take(student, assignment, *, right: set[str]) -> Attempt:
-    """Take the quiz as a student would, answering the question types in `right` correctly."""
-    taken = attempt_start(student=student, assignment=assignment)
-    for response in attempt_responses(taken):
-        question = response.question
-        form = QueryDict(mutable=True)
-        for name, value in form_for(taken, question, right=question.type in right).items():
-            form.setlist(name, value if isinstance(value, list) else [value])
-        shown = present(question, seed=taken.seed, shuffle_choices=assignment.shuffle_choices)
-        response_record(attempt=taken, response=response, answer=parse_answer(shown, form))
-    return attempt_submit(attempt=taken)
 
 
 def test_teacher_sees_the_students_answers_and_the_right_ones_whatever_the_feedback(school, teacher_client):

@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import factories
+from tests.conftest import service_reachable
 
 
 @pytest.fixture(autouse=True)
@@ -56,17 +57,7 @@ def test_a_successful_login_clears_the_failures(db):
     assert client.post(reverse("login"), {"username": "sasha", "password": "october1917"}).status_code == 302
 
 
-def redis_reachable() -> bool:
-    import socket
-
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(not redis_reachable(), reason="Redis is not reachable at 127.0.0.1:6379 (CI starts it)")
+@pytest.mark.skipif(not service_reachable(6379), reason="Redis is not reachable at 127.0.0.1:6379 (CI starts it)")
 def test_with_redis_as_the_cache_every_app_process_sees_the_same_failures(db, settings):
     """Production counts failures in Redis, so a second app process (here: a second connection) refuses too."""
     import redis
