@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, prefetch_related_objects
-from django.shortcuts import get_object_or_404
+from django.db.models import Prefetch
+from django.http import Http404
 from django.utils import timezone
 
-from quizzes.models import Accommodation, Assignment, Attempt, Citation, Response
+from quizzes import rows
+from quizzes.models import Accommodation, Assignment, Attempt, Question, QuizSet, Response
 from quizzes.models.bank import PART_RELATIONS, PARTS_BY_TYPE
 from quizzes.permissions import review_visible
 from quizzes.terms import Terms, terms_for
@@ -90,26 +91,64 @@ def student_assignment_cards(student, now=None) -> list[AssignmentCard]:
 
 
 def student_attempt(user, pk: int) -> Attempt:
-    """The user's own attempt, or 404: other students' attempts do not exist for them."""
-    return get_object_or_404(Attempt.objects.select_related("assignment__quiz_set"), pk=pk, student=user)
+    """The user's own attempt with its assignment and quiz set, or 404: other students' attempts do not exist
+    for them. Every quiz request starts here, so it is one query of hand-written SQL (see quizzes.rows)."""
+    found = rows.fetch(
+        f"SELECT {rows.columns(Attempt, 'a')}, {rows.columns(Assignment, 's')}, {rows.columns(QuizSet, 'q')} "
+        f'FROM {rows.table(Attempt)} a JOIN {rows.table(Assignment)} s ON s."id" = a."assignment_id" '
+        f'JOIN {rows.table(QuizSet)} q ON q."id" = s."quiz_set_id" WHERE a."id" = %s AND a."student_id" = %s',
+        [pk, user.pk],
+    )
+    if not found:
+        raise Http404("You have no such attempt.")
+    row = found[0]
+    attempt = rows.build(Attempt, row)
+    assignment = rows.build(Assignment, row, rows.width(Attempt))
+    rows.cache_related(assignment, "quiz_set", rows.build(QuizSet, row, rows.width(Attempt) + rows.width(Assignment)))
+    rows.cache_related(attempt, "assignment", assignment)
+    return attempt
 
 
 def attempt_positions(attempt: Attempt) -> list[tuple[int, bool]]:
     """Each position of the attempt with whether it has an answer (one light query: no model objects)."""
-    return [
-        (position, answered_at is not None)
-        for position, answered_at in attempt.responses.order_by("position").values_list("position", "answered_at")
-    ]
+    found = rows.fetch(
+        f'SELECT r."position", r."answered_at" IS NOT NULL FROM {rows.table(Response)} r '
+        f'WHERE r."attempt_id" = %s ORDER BY r."position"',
+        [attempt.pk],
+    )
+    return [(position, bool(answered)) for position, answered in found]
+
+
+def _responses_with_questions(attempt: Attempt, position: int | None = None) -> list[Response]:
+    """The attempt's responses in order (or the one at position), each with its question's own fields."""
+    where, params = 'r."attempt_id" = %s', [attempt.pk]
+    if position is not None:
+        where, params = where + ' AND r."position" = %s', [*params, position]
+    found = rows.fetch(
+        f"SELECT {rows.columns(Response, 'r')}, {rows.columns(Question, 'q')} FROM {rows.table(Response)} r "
+        f'JOIN {rows.table(Question)} q ON q."id" = r."question_id" WHERE {where} ORDER BY r."position"',
+        params,
+    )
+    responses = []
+    for row in found:
+        response = rows.build(Response, row)
+        rows.cache_related(response, "question", rows.build(Question, row, rows.width(Response)))
+        rows.cache_related(response, "attempt", attempt)
+        responses.append(response)
+    return responses
 
 
 def response_with_question(attempt: Attempt, position: int) -> Response:
     """One response of the attempt with its question's own fields (parts: load_question_parts), or 404."""
-    return get_object_or_404(attempt.responses.select_related("question"), position=position)
+    found = _responses_with_questions(attempt, position)
+    if not found:
+        raise Http404("This quiz has no such question.")
+    return found[0]
 
 
 def attempt_questions(attempt: Attempt) -> list[Response]:
     """Every response of the attempt in order, with its question's own fields (one query, no parts)."""
-    return list(attempt.responses.select_related("question").order_by("position"))
+    return _responses_with_questions(attempt)
 
 
 def attempt_responses(attempt: Attempt) -> list[Response]:
@@ -126,6 +165,6 @@ def load_question_parts(questions, *, citations: bool = True) -> None:
     for relation in PART_RELATIONS:
         needing = [q for q in questions if relation in PARTS_BY_TYPE.get(q.type, ())]
         if needing:
-            prefetch_related_objects(needing, relation)
+            rows.prefetch_children(needing, relation)
     if citations and questions:
-        prefetch_related_objects(questions, Prefetch("citations", queryset=Citation.objects.select_related("source")))
+        rows.prefetch_children(questions, "citations", select=["source"])

@@ -5,6 +5,7 @@ import random
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 def new_seed() -> int:
@@ -24,7 +25,7 @@ class Attempt(models.Model):
     assignment = models.ForeignKey("quizzes.Assignment", on_delete=models.CASCADE, related_name="attempts")
     number = models.PositiveSmallIntegerField(default=1)
     seed = models.PositiveIntegerField(default=new_seed, help_text="Fixes this attempt's shuffles.")
-    started_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(default=timezone.now, editable=False)
     deadline = models.DateTimeField(null=True, blank=True, help_text="When a timed attempt ends.")
     submitted_at = models.DateTimeField(null=True, blank=True)
     auto_submitted = models.BooleanField(default=False, help_text="Submitted by the server when time ran out.")

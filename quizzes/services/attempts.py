@@ -12,12 +12,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from quizzes import rows
 from quizzes.answers import answer_to_json
 from quizzes.grading import grade
 from quizzes.models import Assignment, Attempt, Question, QuizSet, Response
 from quizzes.permissions import can_take_assignment, feedback_after_each_question
 from quizzes.services.quiz_sets import Rule, rule_questions
-from quizzes.terms import Terms, terms_for
+from quizzes.terms import terms_for
 
 
 class AttemptRefused(Exception):
@@ -37,11 +38,6 @@ def grace() -> timedelta:
 def is_expired(attempt: Attempt, now=None) -> bool:
     """Past its deadline and the grace period given for answers still on their way."""
     return attempt.deadline is not None and (now or timezone.now()) > attempt.deadline + grace()
-
-
-def attempts_left(student, assignment: Assignment, terms: Terms | None = None) -> int:
-    terms = terms or terms_for(assignment, student)
-    return max(0, terms.attempts_allowed - Attempt.objects.filter(student=student, assignment=assignment).count())
 
 
 def draw_random(quiz_set: QuizSet, seed: int) -> list[Question]:
@@ -67,9 +63,13 @@ def _questions_for(assignment: Assignment, seed: int) -> list[Question]:
 
 
 def attempt_start(*, student, assignment: Assignment, now=None) -> Attempt:
-    """The student's attempt in progress, or a new one when the assignment allows it."""
+    """The student's attempt in progress, or a new one when the assignment allows it.
+
+    Two starts at the same moment cannot both make an attempt: the constraints on the attempt's number and on
+    one attempt in progress refuse the second insert, and that request returns the first one's attempt."""
     now = now or timezone.now()
-    current = Attempt.objects.in_progress().filter(student=student, assignment=assignment).first()
+    mine = list(Attempt.objects.filter(student=student, assignment=assignment).order_by("number"))
+    current = next((a for a in mine if not a.is_submitted), None)
     if current and is_expired(current, now):
         attempt_submit(attempt=current, now=now, auto=True)
         current = None
@@ -80,22 +80,20 @@ def attempt_start(*, student, assignment: Assignment, now=None) -> Attempt:
     terms = terms_for(assignment, student)
     if not terms.is_open(now):
         raise AttemptRefused("This quiz is not open.")
-    if attempts_left(student, assignment, terms) < 1:
+    if terms.attempts_allowed - len(mine) < 1:
         raise AttemptRefused("You have used all your attempts at this quiz.")
     try:
         with transaction.atomic():
             # Lock the assignment so a teacher closing it cannot slip between this check and the new attempt.
             if not Assignment.objects.select_for_update().filter(pk=assignment.pk, closed_at__isnull=True).exists():
                 raise AttemptRefused("This quiz is not open.")
-            number = Attempt.objects.filter(student=student, assignment=assignment).count() + 1
-            attempt = Attempt(student=student, assignment=assignment, number=number)
-            attempt.save()
-            attempt.deadline = terms.deadline(attempt.started_at)
+            attempt = Attempt(student=student, assignment=assignment, number=len(mine) + 1)
             questions = _questions_for(assignment, attempt.seed)
             if not questions:
                 raise AttemptRefused("This quiz has no questions yet.")
+            attempt.deadline = terms.deadline(attempt.started_at)
             attempt.max_score = sum((q.points for q in questions), Decimal(0))
-            attempt.save(update_fields=["deadline", "max_score"])
+            attempt.save()
             Response.objects.bulk_create(
                 Response(attempt=attempt, question=q, position=n) for n, q in enumerate(questions, start=1)
             )
@@ -129,15 +127,21 @@ def response_record(*, attempt: Attempt, response: Response, answer, now=None) -
         "answered_at": now,
     }
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
-        if locked.is_submitted:
+        # Hand-written SQL (see quizzes.rows): this runs for every answer of every student.
+        locked = rows.fetch(
+            f'SELECT "submitted_at", "deadline" FROM {rows.table(Attempt)} WHERE "id" = %s{rows.for_update()}',
+            [attempt.pk],
+        )
+        submitted_at, deadline = rows.build_values(Attempt, ("submitted_at", "deadline"), locked[0])
+        if submitted_at is not None:
             raise AttemptClosed("This quiz was already submitted; your saved answers were kept.")
-        if is_expired(locked, now):
+        if deadline is not None and now > deadline + grace():
             raise AttemptClosed("Time is up for this quiz.")
-        rows = Response.objects.filter(pk=response.pk)
+        assignments, params = rows.prepared(Response, saved)
+        where = '"id" = %s'
         if feedback_after_each_question(attempt.assignment):
-            rows = rows.filter(answered_at__isnull=True)
-        if not rows.update(**saved):
+            where += ' AND "answered_at" IS NULL'
+        if not rows.update(f"UPDATE {rows.table(Response)} SET {assignments} WHERE {where}", [*params, response.pk]):
             response.refresh_from_db(fields=list(saved))
             return Recorded(response=response, kept_earlier=True)
     for name, value in saved.items():

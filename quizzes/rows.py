@@ -1,0 +1,140 @@
+"""Models read and rows written with hand-written SQL, for the few queries every quiz request runs.
+
+Building and compiling an ORM query costs about a millisecond of CPU per query, several times the query itself;
+the student's quiz loop runs six of them per answer. These helpers keep the ORM's results (model instances,
+values converted by each field's own converters, the same prefetch caches) without building queries. The SQL
+they take must run on SQLite and PostgreSQL alike: double-quoted names, %s placeholders, no vendor functions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+from django.db import connection
+from django.db.models import Model, QuerySet
+
+
+def columns(model: type[Model], alias: str) -> str:
+    """The model's columns, in field order, for a SELECT list: 'alias."col", ...'."""
+    return ", ".join(f'{alias}."{f.column}"' for f in model._meta.concrete_fields)
+
+
+def table(model: type[Model]) -> str:
+    return f'"{model._meta.db_table}"'
+
+
+@cache
+def _converters(model: type[Model], vendor: str) -> tuple[tuple, ...]:
+    """(column index, column, converter) for each converter the ORM applies to the model's values."""
+    found = []
+    for n, field in enumerate(model._meta.concrete_fields):
+        col = field.get_col(model._meta.db_table)
+        found += [
+            (n, col, convert) for convert in connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        ]
+    return tuple(found)
+
+
+def build(model: type[Model], row: Sequence, start: int = 0) -> Model:
+    """The model instance whose columns (as listed by columns()) begin at row[start]."""
+    values = list(row[start : start + width(model)])
+    for n, col, convert in _converters(model, connection.vendor):
+        values[n] = convert(values[n], col, connection)
+    return model.from_db(connection.alias, None, values)
+
+
+def build_values(model: type[Model], names: Sequence[str], row: Sequence) -> list:
+    """Values of the named fields read from a row in that order, converted as the ORM converts them."""
+    values = list(row)
+    for n, name in enumerate(names):
+        field = model._meta.get_field(name)
+        col = field.get_col(model._meta.db_table)
+        for convert in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
+            values[n] = convert(values[n], col, connection)
+    return values
+
+
+def width(model: type[Model]) -> int:
+    """How many columns columns(model) lists."""
+    return len(model._meta.concrete_fields)
+
+
+def fetch(sql: str, params: Sequence = ()) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def cache_related(instance: Model, name: str, related: Model) -> None:
+    """What select_related does: the forward relation `name` is read from memory from now on."""
+    instance._meta.get_field(name).set_cached_value(instance, related)
+
+
+def order_by(model: type[Model], alias: str) -> str:
+    """The model's Meta.ordering as an ORDER BY list (plain field names, '-' for descending)."""
+    terms = []
+    for name in model._meta.ordering:
+        descending = name.startswith("-")
+        column = model._meta.get_field(name.lstrip("-")).column
+        terms.append(f'{alias}."{column}"{" DESC" if descending else ""}')
+    return ", ".join(terms) or f'{alias}."{model._meta.pk.column}"'
+
+
+def prefetch_children(parents: Iterable[Model], relation: str, *, select: Sequence[str] = ()) -> None:
+    """What prefetch_related(relation) does for a one-to-many relation, in one query of hand-written SQL;
+    select names the children's required foreign keys to load with them, as select_related does."""
+    parents = [p for p in parents if relation not in getattr(p, "_prefetched_objects_cache", {})]
+    if not parents:
+        return
+    remote = type(parents[0])._meta.get_field(relation)
+    child, fk = remote.related_model, remote.field
+    joined = [child._meta.get_field(name) for name in select]
+    select_list = ", ".join([columns(child, "c")] + [columns(f.related_model, f"j{n}") for n, f in enumerate(joined)])
+    joins = "".join(
+        f' JOIN {table(f.related_model)} j{n} ON j{n}."{f.target_field.column}" = c."{f.column}"'
+        for n, f in enumerate(joined)
+    )
+    placeholders = ", ".join(["%s"] * len(parents))
+    found = fetch(
+        f'SELECT {select_list} FROM {table(child)} c{joins} WHERE c."{fk.column}" IN ({placeholders}) '
+        f"ORDER BY {order_by(child, 'c')}",
+        [p.pk for p in parents],
+    )
+    by_parent: dict[object, list[Model]] = defaultdict(list)
+    for row in found:
+        item, start = build(child, row), width(child)
+        for f in joined:
+            f.set_cached_value(item, build(f.related_model, row, start))
+            start += width(f.related_model)
+        by_parent[getattr(item, fk.attname)].append(item)
+    for parent in parents:
+        items = by_parent.get(parent.pk, [])
+        for item in items:
+            fk.set_cached_value(item, parent)
+        done = QuerySet(model=child)
+        done._result_cache = items
+        done._prefetch_done = True
+        if not hasattr(parent, "_prefetched_objects_cache"):
+            parent._prefetched_objects_cache = {}
+        parent._prefetched_objects_cache[remote.cache_name] = done
+
+
+def prepared(model: type[Model], values: dict) -> tuple[str, list]:
+    """A SET list and its parameters, each value prepared by its field as a save would."""
+    fields = [model._meta.get_field(name) for name in values]
+    assignments = ", ".join(f'"{f.column}" = %s' for f in fields)
+    return assignments, [f.get_db_prep_save(values[f.name], connection) for f in fields]
+
+
+def update(sql: str, params: Sequence) -> int:
+    """Run an UPDATE; the number of rows it changed."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def for_update() -> str:
+    """' FOR UPDATE' where the database locks rows (PostgreSQL); SQLite's write transaction already locks."""
+    return " FOR UPDATE" if connection.features.has_select_for_update else ""
