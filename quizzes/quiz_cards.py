@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.http import Http404
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils import timezone
 from quizzes.answers import Presentation, answer_from_json, describe_answer, form_values, present
 from quizzes.models import Attempt, Response
 from quizzes.permissions import correct_answers_visible, feedback_after_each_question
-from quizzes.selectors import attempt_positions, attempt_responses, load_question_parts, response_with_question
+from quizzes.selectors import attempt_positions, attempt_responses, load_question_parts, responses_at
 
 
 def next_position(positions: list[tuple[int, bool]], *, after: int) -> int | None:
@@ -85,11 +86,36 @@ class QuizCard:
             position = next((p for p, answered in positions if not answered), None)
             if position is None:
                 return None
-        response = response_with_question(attempt, position)
+        return cls._load(attempt, positions, [position])[0]
+
+    @classmethod
+    def load_answering(cls, attempt: Attempt, position: int) -> tuple[QuizCard, QuizCard | None]:
+        """The card an answer is sent from and, when the student moves straight on once it is saved, the card
+        that comes next (positions as they will be then), loaded in the queries of one card."""
+        positions = attempt_positions(attempt)
+        if position not in {p for p, _ in positions}:
+            raise Http404("This quiz has no such question.")
+        following = None
+        if not feedback_after_each_question(attempt.assignment):
+            following = next_position([(p, done or p == position) for p, done in positions], after=position)
+        cards = cls._load(attempt, positions, [position] if following is None else [position, following])
+        return cards[0], (cards[1] if len(cards) > 1 else None)
+
+    @classmethod
+    def _load(cls, attempt: Attempt, positions: list[tuple[int, bool]], wanted: list[int]) -> list[QuizCard]:
+        responses = responses_at(attempt, wanted)
         # Citations show only in feedback after each question; the results page loads its own.
-        load_question_parts([response.question], citations=feedback_after_each_question(attempt.assignment))
-        presentation = present(response.question, seed=attempt.seed, shuffle_choices=attempt.assignment.shuffle_choices)
-        return cls(attempt=attempt, response=response, presentation=presentation, positions=positions)
+        load_question_parts([r.question for r in responses], citations=feedback_after_each_question(attempt.assignment))
+        shuffle = attempt.assignment.shuffle_choices
+        return [
+            cls(
+                attempt=attempt,
+                response=response,
+                presentation=present(response.question, seed=attempt.seed, shuffle_choices=shuffle),
+                positions=positions,
+            )
+            for response in responses
+        ]
 
     def answered(self) -> list[tuple[int, bool]]:
         """The positions once this card's question has an answer."""
@@ -115,11 +141,11 @@ class QuizCard:
     def progress_percent(self) -> int:
         return round(self.answered_count * 100 / self.total) if self.total else 0
 
-    @property
+    @cached_property
     def answer(self):
         return answer_from_json(self.question.type, self.response.answer)
 
-    @property
+    @cached_property
     def values(self) -> dict:
         return form_values(self.presentation, self.answer)
 

@@ -12,10 +12,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import cache
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model, QuerySet
 
 
+@cache
 def columns(model: type[Model], alias: str) -> str:
     """The model's columns, in field order, for a SELECT list: 'alias."col", ...'."""
     return ", ".join(f'{alias}."{f.column}"' for f in model._meta.concrete_fields)
@@ -39,10 +40,11 @@ def _converters(model: type[Model], vendor: str) -> tuple[tuple, ...]:
 
 def build(model: type[Model], row: Sequence, start: int = 0) -> Model:
     """The model instance whose columns (as listed by columns()) begin at row[start]."""
+    db = connections[DEFAULT_DB_ALIAS]
     values = list(row[start : start + width(model)])
-    for n, col, convert in _converters(model, connection.vendor):
-        values[n] = convert(values[n], col, connection)
-    return model.from_db(connection.alias, None, values)
+    for n, col, convert in _converters(model, db.vendor):
+        values[n] = convert(values[n], col, db)
+    return model.from_db(db.alias, None, values)
 
 
 def build_values(model: type[Model], names: Sequence[str], row: Sequence) -> list:

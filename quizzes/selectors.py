@@ -119,11 +119,13 @@ def attempt_positions(attempt: Attempt) -> list[tuple[int, bool]]:
     return [(position, bool(answered)) for position, answered in found]
 
 
-def _responses_with_questions(attempt: Attempt, position: int | None = None) -> list[Response]:
-    """The attempt's responses in order (or the one at position), each with its question's own fields."""
+def _responses_with_questions(attempt: Attempt, positions: list[int] | None = None) -> list[Response]:
+    """The attempt's responses in order (or those at the given positions, in that order), each with its
+    question's own fields."""
     where, params = 'r."attempt_id" = %s', [attempt.pk]
-    if position is not None:
-        where, params = where + ' AND r."position" = %s', [*params, position]
+    if positions is not None:
+        where += f' AND r."position" IN ({", ".join(["%s"] * len(positions))})'
+        params += positions
     found = rows.fetch(
         f"SELECT {rows.columns(Response, 'r')}, {rows.columns(Question, 'q')} FROM {rows.table(Response)} r "
         f'JOIN {rows.table(Question)} q ON q."id" = r."question_id" WHERE {where} ORDER BY r."position"',
@@ -135,15 +137,18 @@ def _responses_with_questions(attempt: Attempt, position: int | None = None) -> 
         rows.cache_related(response, "question", rows.build(Question, row, rows.width(Response)))
         rows.cache_related(response, "attempt", attempt)
         responses.append(response)
+    if positions is not None:
+        responses.sort(key=lambda r: positions.index(r.position))
     return responses
 
 
-def response_with_question(attempt: Attempt, position: int) -> Response:
-    """One response of the attempt with its question's own fields (parts: load_question_parts), or 404."""
-    found = _responses_with_questions(attempt, position)
-    if not found:
+def responses_at(attempt: Attempt, positions: list[int]) -> list[Response]:
+    """The responses at these positions, in the order given, with their questions' own fields; 404 when the
+    attempt lacks one of them."""
+    found = _responses_with_questions(attempt, positions)
+    if len(found) != len(set(positions)):
         raise Http404("This quiz has no such question.")
-    return found[0]
+    return found
 
 
 def attempt_questions(attempt: Attempt) -> list[Response]:

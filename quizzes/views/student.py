@@ -14,7 +14,7 @@ from django_htmx.http import push_url
 from quizzes.answers import AnswerError, parse_answer
 from quizzes.models import Assignment
 from quizzes.permissions import review_visible
-from quizzes.quiz_cards import QuizCard, next_position, reviewed_responses
+from quizzes.quiz_cards import QuizCard, reviewed_responses
 from quizzes.selectors import attempt_questions, student_assignment_cards, student_attempt
 from quizzes.services.attempts import (
     AttemptClosed,
@@ -91,7 +91,7 @@ def answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         return _closed(request, attempt, "This quiz was already submitted; your saved answers were kept.")
     if submit_if_expired(attempt):
         return _closed(request, attempt, "Time is up: your quiz was submitted with the answers you had saved.")
-    card = QuizCard.load(attempt, position, strict=True)
+    card, following_card = QuizCard.load_answering(attempt, position)
     try:
         given = parse_answer(card.presentation, request.POST)
         recorded = response_record(attempt=attempt, response=card.response, answer=given)
@@ -106,20 +106,13 @@ def answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         if not request.htmx:
             return redirect(f"{reverse('attempt', args=[attempt.pk])}?q={position}")
         return render_page_or_partial(request, TAKE, "quiz-card", {"card": card})
-    following = next_position(card.positions, after=position)
-    url = (
-        f"{reverse('attempt', args=[attempt.pk])}?q={following}"
-        if following
-        else reverse("attempt_finish", args=[attempt.pk])
-    )
-    if not request.htmx or following is None:
+    if following_card is None:
+        return redirect_page(request, reverse("attempt_finish", args=[attempt.pk]))
+    url = f"{reverse('attempt', args=[attempt.pk])}?q={following_card.position}"
+    if not request.htmx:
         return redirect_page(request, url)
-    return push_url(
-        render_page_or_partial(
-            request, TAKE, "quiz-card", {"card": QuizCard.load(attempt, following, positions=card.positions)}
-        ),
-        url,
-    )
+    following_card.positions = card.positions
+    return push_url(render_page_or_partial(request, TAKE, "quiz-card", {"card": following_card}), url)
 
 
 @login_required
