@@ -69,6 +69,19 @@ def fetch(sql: str, params: Sequence = ()) -> list[tuple]:
         return cursor.fetchall()
 
 
+def select(model: type[Model], where: str, params: Sequence = (), *, order: str = "", lock: bool = False) -> list:
+    """Instances of one model: SELECT its columns FROM its table t WHERE where [ORDER BY order] [FOR UPDATE]."""
+    sql = f"SELECT {columns(model, 't')} FROM {table(model)} t WHERE {where}"
+    if order:
+        sql += f" ORDER BY {order}"
+    return [build(model, row) for row in fetch(sql + (for_update() if lock else ""), params)]
+
+
+def placeholders(values: Sequence) -> str:
+    """'%s, %s, ...' for an IN list of these values."""
+    return ", ".join(["%s"] * len(values))
+
+
 def cache_related(instance: Model, name: str, related: Model) -> None:
     """What select_related does: the forward relation `name` is read from memory from now on."""
     instance._meta.get_field(name).set_cached_value(instance, related)
@@ -98,9 +111,8 @@ def prefetch_children(parents: Iterable[Model], relation: str, *, select: Sequen
         f' JOIN {table(f.related_model)} j{n} ON j{n}."{f.target_field.column}" = c."{f.column}"'
         for n, f in enumerate(joined)
     )
-    placeholders = ", ".join(["%s"] * len(parents))
     found = fetch(
-        f'SELECT {select_list} FROM {table(child)} c{joins} WHERE c."{fk.column}" IN ({placeholders}) '
+        f'SELECT {select_list} FROM {table(child)} c{joins} WHERE c."{fk.column}" IN ({placeholders(parents)}) '
         f"ORDER BY {order_by(child, 'c')}",
         [p.pk for p in parents],
     )
