@@ -69,12 +69,47 @@ def fetch(sql: str, params: Sequence = ()) -> list[tuple]:
         return cursor.fetchall()
 
 
-def select(model: type[Model], where: str, params: Sequence = (), *, order: str = "", lock: bool = False) -> list:
-    """Instances of one model: SELECT its columns FROM its table t WHERE where [ORDER BY order] [FOR UPDATE]."""
-    sql = f"SELECT {columns(model, 't')} FROM {table(model)} t WHERE {where}"
+def select(
+    model: type[Model],
+    where: str,
+    params: Sequence = (),
+    *,
+    related: Sequence[str] = (),
+    order: str = "",
+    lock: bool = False,
+) -> list:
+    """Instances of one model: SELECT its columns FROM its table t WHERE where [ORDER BY order] [FOR UPDATE].
+
+    related names required foreign keys to load with each instance, as select_related does: "assignment",
+    "assignment__quiz_set". Each joined table's alias is its path with "__" as "_" (assignment_quiz_set), for
+    where and order to use; t's own columns must then be written t."column"."""
+    joined: list[tuple[str, str, object]] = []  # (path, alias, field)
+    joins = []
+    for path in sorted(related, key=lambda p: p.count("__")):
+        parent, _, name = path.rpartition("__")
+        parent_model = next(f.related_model for p, _, f in joined if p == parent) if parent else model
+        parent_alias = parent.replace("__", "_") if parent else "t"
+        field = parent_model._meta.get_field(name)
+        alias = path.replace("__", "_")
+        joins.append(
+            f' JOIN {table(field.related_model)} {alias} ON {alias}."{field.target_field.column}" = '
+            f'{parent_alias}."{field.column}"'
+        )
+        joined.append((path, alias, field))
+    select_list = ", ".join([columns(model, "t")] + [columns(f.related_model, alias) for _, alias, f in joined])
+    sql = f"SELECT {select_list} FROM {table(model)} t{''.join(joins)} WHERE {where}"
     if order:
         sql += f" ORDER BY {order}"
-    return [build(model, row) for row in fetch(sql + (for_update() if lock else ""), params)]
+    found = []
+    for row in fetch(sql + (for_update() if lock else ""), params):
+        objects = {"": build(model, row)}
+        start = width(model)
+        for path, _, field in joined:
+            objects[path] = build(field.related_model, row, start)
+            start += width(field.related_model)
+            field.set_cached_value(objects[path.rpartition("__")[0]], objects[path])
+        found.append(objects[""])
+    return found
 
 
 def placeholders(values: Sequence) -> str:

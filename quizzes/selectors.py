@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from quizzes import rows
-from quizzes.models import Accommodation, Assignment, Attempt, Classroom, Enrollment, Question, QuizSet, Response
+from quizzes.models import Accommodation, Assignment, Attempt, Enrollment, Question, Response
 from quizzes.models.bank import PART_RELATIONS, PARTS_BY_TYPE
 from quizzes.permissions import review_visible
 from quizzes.terms import Terms, terms_for
@@ -68,29 +68,21 @@ def student_assignment_cards(student, now=None) -> list[AssignmentCard]:
     """The open assignments of the student's classes, soonest due first, each with the student's attempts and
     accommodation: three queries of hand-written SQL (see quizzes.rows), two when nothing is assigned."""
     now = now or timezone.now()
-    found = rows.fetch(
-        f"SELECT {rows.columns(Assignment, 's')}, {rows.columns(QuizSet, 'q')}, {rows.columns(Classroom, 'c')} "
-        f'FROM {rows.table(Assignment)} s JOIN {rows.table(QuizSet)} q ON q."id" = s."quiz_set_id" '
-        f'JOIN {rows.table(Classroom)} c ON c."id" = s."classroom_id" '
-        f'JOIN {rows.table(Enrollment)} e ON e."classroom_id" = c."id" '
-        f'WHERE e."student_id" = %s AND e."left_at" IS NULL AND c."archived_at" IS NULL AND s."closed_at" IS NULL '
-        f'ORDER BY s."due_at", s."id"',
+    assignments = rows.select(
+        Assignment,
+        'classroom."archived_at" IS NULL AND t."closed_at" IS NULL AND EXISTS (SELECT 1 FROM '
+        f'{rows.table(Enrollment)} e WHERE e."classroom_id" = t."classroom_id" AND e."student_id" = %s '
+        'AND e."left_at" IS NULL)',
         [student.pk],
+        related=["quiz_set", "classroom"],
+        order='t."due_at", t."id"',
     )
-    assignments = []
-    for row in found:
-        assignment = rows.build(Assignment, row)
-        rows.cache_related(assignment, "quiz_set", rows.build(QuizSet, row, rows.width(Assignment)))
-        rows.cache_related(
-            assignment, "classroom", rows.build(Classroom, row, rows.width(Assignment) + rows.width(QuizSet))
-        )
-        assignments.append(assignment)
     if not assignments:
         return []
     ids = [a.pk for a in assignments]
-    mine = f'"student_id" = %s AND "assignment_id" IN ({rows.placeholders(ids)})'
+    mine = f't."student_id" = %s AND t."assignment_id" IN ({rows.placeholders(ids)})'
     attempts: dict[int, list[Attempt]] = defaultdict(list)
-    for attempt in rows.select(Attempt, mine, [student.pk, *ids], order='"number"'):
+    for attempt in rows.select(Attempt, mine, [student.pk, *ids], order='t."number"'):
         attempts[attempt.assignment_id].append(attempt)
     accommodations = {a.assignment_id: a for a in rows.select(Accommodation, mine, [student.pk, *ids])}
     return [
@@ -104,23 +96,26 @@ def student_assignment_cards(student, now=None) -> list[AssignmentCard]:
     ]
 
 
+def assignment_with_class(pk: int) -> Assignment:
+    """The assignment with its class and quiz set, or 404 (whether the user may start it is attempt_start's)."""
+    found = rows.select(Assignment, 't."id" = %s', [pk], related=["classroom", "quiz_set"])
+    if not found:
+        raise Http404("There is no such assignment.")
+    return found[0]
+
+
 def student_attempt(user, pk: int) -> Attempt:
     """The user's own attempt with its assignment and quiz set, or 404: other students' attempts do not exist
     for them. Every quiz request starts here, so it is one query of hand-written SQL (see quizzes.rows)."""
-    found = rows.fetch(
-        f"SELECT {rows.columns(Attempt, 'a')}, {rows.columns(Assignment, 's')}, {rows.columns(QuizSet, 'q')} "
-        f'FROM {rows.table(Attempt)} a JOIN {rows.table(Assignment)} s ON s."id" = a."assignment_id" '
-        f'JOIN {rows.table(QuizSet)} q ON q."id" = s."quiz_set_id" WHERE a."id" = %s AND a."student_id" = %s',
+    found = rows.select(
+        Attempt,
+        't."id" = %s AND t."student_id" = %s',
         [pk, user.pk],
+        related=["assignment", "assignment__quiz_set"],
     )
     if not found:
         raise Http404("You have no such attempt.")
-    row = found[0]
-    attempt = rows.build(Attempt, row)
-    assignment = rows.build(Assignment, row, rows.width(Attempt))
-    rows.cache_related(assignment, "quiz_set", rows.build(QuizSet, row, rows.width(Attempt) + rows.width(Assignment)))
-    rows.cache_related(attempt, "assignment", assignment)
-    return attempt
+    return found[0]
 
 
 def attempt_positions(attempt: Attempt) -> list[tuple[int, bool]]:

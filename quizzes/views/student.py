@@ -5,17 +5,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url
 
 from quizzes.answers import AnswerError, parse_answer
-from quizzes.models import Assignment
 from quizzes.permissions import review_visible
 from quizzes.quiz_cards import QuizCard, reviewed_responses
-from quizzes.selectors import attempt_questions, student_assignment_cards, student_attempt
+from quizzes.selectors import (
+    assignment_with_class,
+    attempt_questions,
+    student_assignment_cards,
+    student_attempt,
+)
 from quizzes.services.attempts import (
     AttemptClosed,
     AttemptRefused,
@@ -47,7 +51,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def start(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = get_object_or_404(Assignment.objects.select_related("classroom", "quiz_set"), pk=pk)
+    assignment = assignment_with_class(pk)
     try:
         attempt = attempt_start(student=request.user, assignment=assignment)
     except AttemptRefused as refused:
