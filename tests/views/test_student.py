@@ -375,3 +375,65 @@ def test_answer_moving_on_takes_a_constant_number_of_queries(school, student_cli
     with django_assert_num_queries(PAGE_QUERIES + part_queries(qtype, following.question.type) + SAVE_QUERIES):
         card = student_client.post(answer_url(attempt, response.position), form, headers=HTMX)
     assert following.question.prompt in card.content.decode()
+
+
+def grow_school(school, *, assignments: int = 0, students: int = 0, questions: int = 0) -> None:
+    """More of everything around the student: other classes' assignments, classmates, bank questions."""
+    for _ in range(assignments):
+        factories.AssignmentFactory(classroom=school.classroom, quiz_set=school.assignment.quiz_set)
+        factories.AssignmentFactory(classroom=school.other_classroom)
+    for _ in range(students):
+        factories.EnrollmentFactory(classroom=school.classroom)
+    for _ in range(questions):
+        factories.QuestionFactory(multiple=True)
+
+
+# The other pages of the quiz loop, each with session and user first (production counts: 2 fewer where the
+# test's transaction turns a transaction into a savepoint and its release).
+DASHBOARD_QUERIES = 2 + 3  # the open assignments with class and set; the student's attempts; accommodations
+START_QUERIES = 2 + 1 + 1 + 1 + 1 + (2 + 1 + 1 + 1 + 1)
+# the assignment with class and set; the student's attempts at it; enrolment; accommodation; then in a
+# transaction (savepoint and release here): the assignment's lock, the set's questions, the attempt, its responses
+FINISH_QUERIES = 2 + 2  # the attempt with assignment and set; its responses with their questions
+SUBMIT_QUERIES = 2 + 1 + (2 + 1 + 1 + 1 + 1)  # the attempt; lock, total, accommodation, update
+RESULTS_QUERIES = 2 + 1 + 1 + 4 + 1  # the attempt; responses with questions; parts (one per table); citations
+
+
+def test_dashboard_queries_do_not_grow_with_assignments(school, student_client, django_assert_num_queries):
+    start(student_client, school.assignment)
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        student_client.get(reverse("student_dashboard"))
+    grow_school(school, assignments=10, students=20)
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        page = student_client.get(reverse("student_dashboard")).content.decode()
+    assert page.count("Start") >= 10 and "Continue" in page
+
+
+def test_starting_takes_the_same_queries_for_a_short_or_long_quiz(school, student_client, django_assert_num_queries):
+    with django_assert_num_queries(START_QUERIES):
+        student_client.post(reverse("assignment_start", args=[school.assignment.pk]))
+    longer = factories.AssignmentFactory(
+        classroom=school.classroom,
+        quiz_set=factories.QuizSetFactory(questions=factories.QuestionFactory.create_batch(25)),
+    )
+    grow_school(school, students=20, questions=20)
+    with django_assert_num_queries(START_QUERIES):
+        student_client.post(reverse("assignment_start", args=[longer.pk]))
+    assert Attempt.objects.get(assignment=longer).responses.count() == 25
+
+
+def test_finish_submit_and_results_queries_do_not_grow(school, student_client, django_assert_num_queries):
+    school.assignment.feedback = Assignment.Feedback.AFTER_SUBMISSION
+    school.assignment.save()
+    attempt = start(student_client, school.assignment)
+    for response in attempt.responses.select_related("question"):
+        student_client.post(answer_url(attempt, response.position), form_for(attempt, response.question))
+    grow_school(school, students=20, questions=20)
+    with django_assert_num_queries(FINISH_QUERIES):
+        page = student_client.get(reverse("attempt_finish", args=[attempt.pk]))
+    assert "You have answered all 7 questions" in page.content.decode()
+    with django_assert_num_queries(SUBMIT_QUERIES):
+        student_client.post(reverse("attempt_submit", args=[attempt.pk]))
+    with django_assert_num_queries(RESULTS_QUERIES):
+        page = student_client.get(reverse("attempt_results", args=[attempt.pk])).content.decode()
+    assert 'score-number">7</span> out of 7' in page and "Orlando Figes" in page

@@ -1,0 +1,107 @@
+"""quizzes.rows: hand-written SQL must give what the ORM gives (on SQLite and on PostgreSQL: CI runs both)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from quizzes import rows
+from quizzes.models import Attempt, Question, Response
+from tests import factories
+
+
+def fields_of(instance) -> dict:
+    """Every concrete field's value, as the model holds it."""
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+@pytest.fixture
+def submitted(db):
+    attempt = factories.AttemptFactory(
+        deadline=timezone.now() + timedelta(minutes=30),
+        submitted_at=timezone.now(),
+        score=Decimal("2.50"),
+        max_score=Decimal("3.00"),
+        is_late=True,
+    )
+    question = factories.QuestionFactory(type="multiple", points=Decimal("1.50"))
+    factories.ResponseFactory(
+        attempt=attempt,
+        question=question,
+        position=1,
+        answer={"choices": [3, 1]},
+        is_correct=False,
+        points=Decimal("0.75"),
+        answered_at=timezone.now(),
+    )
+    return attempt
+
+
+def test_select_gives_the_values_the_orm_gives(submitted):
+    mine = rows.select(Attempt, 't."id" = %s', [submitted.pk])[0]
+    assert fields_of(mine) == fields_of(Attempt.objects.get(pk=submitted.pk))
+    assert isinstance(mine.score, Decimal) and mine.score == Decimal("2.50")
+    assert timezone.is_aware(mine.submitted_at)
+    response = rows.select(Response, 't."attempt_id" = %s', [submitted.pk])[0]
+    assert fields_of(response) == fields_of(Response.objects.get(attempt=submitted))
+    assert response.answer == {"choices": [3, 1]}
+    assert not mine._state.adding  # a loaded row: saving it updates
+
+
+def test_select_related_loads_foreign_keys_in_the_same_query(submitted, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        attempt = rows.select(
+            Attempt, 't."id" = %s', [submitted.pk], related=["assignment", "assignment__quiz_set", "student"]
+        )[0]
+    with django_assert_num_queries(0):
+        assert attempt.assignment.quiz_set.title == submitted.assignment.quiz_set.title
+        assert attempt.student.username == submitted.student.username
+    assert model_to_dict(attempt.assignment) == model_to_dict(submitted.assignment)
+
+
+def test_select_finds_nothing_and_orders(db):
+    assert rows.select(Question, 't."id" = %s', [0]) == []
+    for key in ("b-second", "a-first", "c-third"):
+        factories.QuestionFactory(key=key)
+    keys = [q.key for q in rows.select(Question, "1 = 1", order='t."key" DESC')]
+    assert keys == sorted(keys, reverse=True)
+
+
+def test_prefetch_children_matches_prefetch_related(db, django_assert_num_queries):
+    questions = [factories.QuestionFactory(type="single") for _ in range(3)]
+    for question in questions:
+        question.choices.all().delete()
+        for position in (3, 1, 2):
+            factories.ChoiceFactory(question=question, position=position, text=f"{question.key} {position}")
+        factories.CitationFactory(question=question)
+    loaded = rows.select(Question, f't."id" IN ({rows.placeholders(questions)})', [q.pk for q in questions])
+    with django_assert_num_queries(2):
+        rows.prefetch_children(loaded, "choices")
+        rows.prefetch_children(loaded, "citations", select=["source"])
+    expected = {q.pk: list(q.choices.all()) for q in Question.objects.prefetch_related("choices")}
+    with django_assert_num_queries(0):
+        for question in loaded:
+            assert list(question.choices.all()) == expected[question.pk]
+            assert [c.position for c in question.choices.all()] == [1, 2, 3]
+            assert all(c.question is question for c in question.choices.all())
+            assert question.citations.all()[0].source.title
+    with django_assert_num_queries(0):
+        rows.prefetch_children(loaded, "choices")  # already loaded: no query
+
+
+def test_update_saves_values_as_a_save_would(submitted):
+    response = Response.objects.get(attempt=submitted)
+    now = timezone.now()
+    values = {"answer": {"choices": [1]}, "points": Decimal("1.50"), "is_correct": True, "answered_at": now}
+    assignments, params = rows.prepared(Response, values)
+    changed = rows.update(f'UPDATE {rows.table(Response)} SET {assignments} WHERE "id" = %s', [*params, response.pk])
+    assert changed == 1
+    response.refresh_from_db()
+    assert (response.answer, response.points, response.is_correct, response.answered_at) == tuple(values.values())
+
+
+def test_rows_are_locked_only_where_the_database_locks_rows(db):
+    assert rows.for_update() == (" FOR UPDATE" if connection.vendor == "postgresql" else "")
