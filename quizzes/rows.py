@@ -58,6 +58,11 @@ def build_values(model: type[Model], names: Sequence[str], row: Sequence) -> lis
     return values
 
 
+@cache
+def _pk_index(model: type[Model]) -> int:
+    return model._meta.concrete_fields.index(model._meta.pk)
+
+
 def width(model: type[Model]) -> int:
     """How many columns columns(model) lists."""
     return len(model._meta.concrete_fields)
@@ -152,10 +157,14 @@ def prefetch_children(parents: Iterable[Model], relation: str, *, select: Sequen
         [p.pk for p in parents],
     )
     by_parent: dict[object, list[Model]] = defaultdict(list)
+    shared: dict[tuple, Model] = {}  # one instance per joined row (every citation of a source shares it)
     for row in found:
         item, start = build(child, row), width(child)
         for f in joined:
-            f.set_cached_value(item, build(f.related_model, row, start))
+            key = (f.name, row[start + _pk_index(f.related_model)])
+            if key not in shared:
+                shared[key] = build(f.related_model, row, start)
+            f.set_cached_value(item, shared[key])
             start += width(f.related_model)
         by_parent[getattr(item, fk.attname)].append(item)
     for parent in parents:
