@@ -50,12 +50,20 @@ def build(model: type[Model], row: Sequence, start: int = 0) -> Model:
 def build_values(model: type[Model], names: Sequence[str], row: Sequence) -> list:
     """Values of the named fields read from a row in that order, converted as the ORM converts them."""
     values = list(row)
-    for n, name in enumerate(names):
-        field = model._meta.get_field(name)
-        col = field.get_col(model._meta.db_table)
-        for convert in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
-            values[n] = convert(values[n], col, connection)
+    for n, col, convert in _named_converters(model, tuple(names), connection.vendor):
+        values[n] = convert(values[n], col, connection)
     return values
+
+
+@cache
+def _named_converters(model: type[Model], names: tuple[str, ...], vendor: str) -> tuple[tuple, ...]:
+    found = []
+    for n, name in enumerate(names):
+        col = model._meta.get_field(name).get_col(model._meta.db_table)
+        found += [
+            (n, col, convert) for convert in connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        ]
+    return tuple(found)
 
 
 @cache
@@ -88,7 +96,26 @@ def select(
     related names required foreign keys to load with each instance, as select_related does: "assignment",
     "assignment__quiz_set". Each joined table's alias is its path with "__" as "_" (assignment_quiz_set), for
     where and order to use; t's own columns must then be written t."column"."""
-    joined: list[tuple[str, str, object]] = []  # (path, alias, field)
+    select_from, joined = _select_from(model, tuple(related))
+    sql = f"{select_from} WHERE {where}"
+    if order:
+        sql += f" ORDER BY {order}"
+    found = []
+    for row in fetch(sql + (for_update() if lock else ""), params):
+        objects = {"": build(model, row)}
+        start = width(model)
+        for path, _, field in joined:
+            objects[path] = build(field.related_model, row, start)
+            start += width(field.related_model)
+            field.set_cached_value(objects[path.rpartition("__")[0]], objects[path])
+        found.append(objects[""])
+    return found
+
+
+@cache
+def _select_from(model: type[Model], related: tuple[str, ...]) -> tuple[str, tuple]:
+    """'SELECT ... FROM ... JOIN ...' for select(), and the joined (path, alias, field) in column order."""
+    joined: list[tuple[str, str, object]] = []
     joins = []
     for path in sorted(related, key=lambda p: p.count("__")):
         parent, _, name = path.rpartition("__")
@@ -102,19 +129,7 @@ def select(
         )
         joined.append((path, alias, field))
     select_list = ", ".join([columns(model, "t")] + [columns(f.related_model, alias) for _, alias, f in joined])
-    sql = f"SELECT {select_list} FROM {table(model)} t{''.join(joins)} WHERE {where}"
-    if order:
-        sql += f" ORDER BY {order}"
-    found = []
-    for row in fetch(sql + (for_update() if lock else ""), params):
-        objects = {"": build(model, row)}
-        start = width(model)
-        for path, _, field in joined:
-            objects[path] = build(field.related_model, row, start)
-            start += width(field.related_model)
-            field.set_cached_value(objects[path.rpartition("__")[0]], objects[path])
-        found.append(objects[""])
-    return found
+    return f"SELECT {select_list} FROM {table(model)} t{''.join(joins)}", tuple(joined)
 
 
 def placeholders(values: Sequence) -> str:
