@@ -89,10 +89,11 @@ class QuizCard:
         return cls._load(attempt, positions, [position])[0]
 
     @classmethod
-    def load_answering(cls, attempt: Attempt, position: int) -> tuple[QuizCard, QuizCard | None]:
+    def load_answering(
+        cls, attempt: Attempt, position: int, positions: list[tuple[int, bool]]
+    ) -> tuple[QuizCard, QuizCard | None]:
         """The card an answer is sent from and, when the student moves straight on once it is saved, the card
-        that comes next (positions as they will be then), loaded in the queries of one card."""
-        positions = attempt_positions(attempt)
+        that comes next, loaded in the queries of one card. positions: from attempt_positions."""
         if position not in {p for p, _ in positions}:
             raise Http404("This quiz has no such question.")
         following = None

@@ -96,24 +96,33 @@ def select(
     related names required foreign keys to load with each instance, as select_related does: "assignment",
     "assignment__quiz_set". Each joined table's alias is its path with "__" as "_" (assignment_quiz_set), for
     where and order to use; t's own columns must then be written t."column"."""
-    select_from, joined = _select_from(model, tuple(related))
-    sql = f"{select_from} WHERE {where}"
+    sql = f"{select_sql(model, related)} WHERE {where}"
     if order:
         sql += f" ORDER BY {order}"
-    found = []
-    for row in fetch(sql + (for_update() if lock else ""), params):
-        objects = {"": build(model, row)}
-        start = width(model)
-        for path, _, field in joined:
-            objects[path] = build(field.related_model, row, start)
-            start += width(field.related_model)
-            field.set_cached_value(objects[path.rpartition("__")[0]], objects[path])
-        found.append(objects[""])
-    return found
+    return [build_related(model, related, row) for row in fetch(sql + (for_update() if lock else ""), params)]
+
+
+def select_sql(model: type[Model], related: Sequence[str] = (), extra: Sequence[str] = ()) -> str:
+    """select()'s 'SELECT ... FROM ... JOIN ...', with extra columns after the models' (for the caller to read
+    from the end of each row) and room for more joins and a WHERE."""
+    select_from, _ = _select_from(model, tuple(related), tuple(extra))
+    return select_from
+
+
+def build_related(model: type[Model], related: Sequence[str], row: Sequence) -> Model:
+    """The instance, with its related rows cached on it, from a row of select_sql(model, related)."""
+    _, joined = _select_from(model, tuple(related), ())
+    objects = {"": build(model, row)}
+    start = width(model)
+    for path, _, field in joined:
+        objects[path] = build(field.related_model, row, start)
+        start += width(field.related_model)
+        field.set_cached_value(objects[path.rpartition("__")[0]], objects[path])
+    return objects[""]
 
 
 @cache
-def _select_from(model: type[Model], related: tuple[str, ...]) -> tuple[str, tuple]:
+def _select_from(model: type[Model], related: tuple[str, ...], extra: tuple[str, ...]) -> tuple[str, tuple]:
     """'SELECT ... FROM ... JOIN ...' for select(), and the joined (path, alias, field) in column order."""
     joined: list[tuple[str, str, object]] = []
     joins = []
@@ -128,8 +137,8 @@ def _select_from(model: type[Model], related: tuple[str, ...]) -> tuple[str, tup
             f'{parent_alias}."{field.column}"'
         )
         joined.append((path, alias, field))
-    select_list = ", ".join([columns(model, "t")] + [columns(f.related_model, alias) for _, alias, f in joined])
-    return f"SELECT {select_list} FROM {table(model)} t{''.join(joins)}", tuple(joined)
+    select_list = [columns(model, "t")] + [columns(f.related_model, alias) for _, alias, f in joined]
+    return f"SELECT {', '.join(select_list + list(extra))} FROM {table(model)} t{''.join(joins)}", tuple(joined)
 
 
 def placeholders(values: Sequence) -> str:

@@ -104,18 +104,32 @@ def assignment_with_class(pk: int) -> Assignment:
     return found[0]
 
 
+ATTEMPT_RELATED = ("assignment", "assignment__quiz_set")
+POSITION_COLUMNS = ('r."position"', 'r."answered_at" IS NOT NULL')
+
+
 def student_attempt(user, pk: int) -> Attempt:
     """The user's own attempt with its assignment and quiz set, or 404: other students' attempts do not exist
     for them. Every quiz request starts here, so it is one query of hand-written SQL (see quizzes.rows)."""
-    found = rows.select(
-        Attempt,
-        't."id" = %s AND t."student_id" = %s',
-        [pk, user.pk],
-        related=["assignment", "assignment__quiz_set"],
-    )
+    found = rows.select(Attempt, 't."id" = %s AND t."student_id" = %s', [pk, user.pk], related=ATTEMPT_RELATED)
     if not found:
         raise Http404("You have no such attempt.")
     return found[0]
+
+
+def student_attempt_and_positions(user, pk: int) -> tuple[Attempt, list[tuple[int, bool]]]:
+    """student_attempt, and attempt_positions, in one query (a row per position): the quiz page and every answer
+    need both."""
+    found = rows.fetch(
+        f"{rows.select_sql(Attempt, ATTEMPT_RELATED, extra=POSITION_COLUMNS)} "
+        f'LEFT JOIN {rows.table(Response)} r ON r."attempt_id" = t."id" '
+        f'WHERE t."id" = %s AND t."student_id" = %s ORDER BY r."position"',
+        [pk, user.pk],
+    )
+    if not found:
+        raise Http404("You have no such attempt.")
+    positions = [(row[-2], bool(row[-1])) for row in found if row[-2] is not None]
+    return rows.build_related(Attempt, ATTEMPT_RELATED, found[0]), positions
 
 
 def attempt_positions(attempt: Attempt) -> list[tuple[int, bool]]:

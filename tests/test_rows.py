@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from quizzes import rows
 from quizzes.models import Attempt, Question, Response
+from quizzes.selectors import student_attempt_and_positions
 from tests import factories
 
 
@@ -105,3 +106,13 @@ def test_update_saves_values_as_a_save_would(submitted):
 
 def test_rows_are_locked_only_where_the_database_locks_rows(db):
     assert rows.for_update() == (" FOR UPDATE" if connection.vendor == "postgresql" else "")
+
+
+def test_an_attempt_and_its_positions_come_in_one_query(submitted, django_assert_num_queries):
+    factories.ResponseFactory(attempt=submitted, question=factories.QuestionFactory(), position=2)
+    with django_assert_num_queries(1):
+        attempt, positions = student_attempt_and_positions(submitted.student, submitted.pk)
+        assert attempt.assignment.quiz_set.pk == submitted.assignment.quiz_set_id
+    assert positions == [(1, True), (2, False)]
+    empty = factories.AttemptFactory()
+    assert student_attempt_and_positions(empty.student, empty.pk) == (empty, [])

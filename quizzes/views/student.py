@@ -19,6 +19,7 @@ from quizzes.selectors import (
     attempt_questions,
     student_assignment_cards,
     student_attempt,
+    student_attempt_and_positions,
 )
 from quizzes.services.attempts import (
     AttemptClosed,
@@ -70,11 +71,11 @@ def _closed(request: HttpRequest, attempt, message: str, status: int = 409) -> H
 @login_required
 @require_GET
 def attempt(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt = student_attempt(request.user, pk)
+    attempt, positions = student_attempt_and_positions(request.user, pk)
     if submit_if_expired(attempt):
         return redirect_page(request, reverse("attempt_results", args=[attempt.pk]))
     position = _requested_position(request)
-    card = QuizCard.load(attempt, position)
+    card = QuizCard.load(attempt, position, positions=positions)
     if card is None:
         return redirect_page(request, reverse("attempt_finish", args=[attempt.pk]))
     return render_page_or_partial(request, TAKE, "quiz-card", {"card": card})
@@ -90,12 +91,12 @@ def _requested_position(request: HttpRequest) -> int | None:
 @login_required
 @require_POST
 def answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
-    attempt = student_attempt(request.user, pk)
+    attempt, positions = student_attempt_and_positions(request.user, pk)
     if attempt.is_submitted:
         return _closed(request, attempt, "This quiz was already submitted; your saved answers were kept.")
     if submit_if_expired(attempt):
         return _closed(request, attempt, "Time is up: your quiz was submitted with the answers you had saved.")
-    card, following_card = QuizCard.load_answering(attempt, position)
+    card, following_card = QuizCard.load_answering(attempt, position, positions)
     try:
         given = parse_answer(card.presentation, request.POST)
         recorded = response_record(attempt=attempt, response=card.response, answer=given)

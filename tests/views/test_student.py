@@ -297,10 +297,10 @@ def test_used_up_attempts_are_refused(school, student_client):
     assert refused.status_code == 403 and "used all your attempts" in refused.content.decode()
 
 
-# A quiz page's queries: session, user, the attempt, its positions, the shown response with its question; then the shown question's
-# parts (one query for the types that have choices, accepted answers, items or pairs; none for true/false and
-# numeric) and, only with feedback after each question, its citations with their sources.
-PAGE_QUERIES = 5
+# A quiz page's queries: session, user, the attempt with its positions, the shown response with its question;
+# then the shown question's parts (one query for the types that have choices, accepted answers, items or pairs;
+# none for true/false and numeric) and, only with feedback after each question, its citations with their sources.
+PAGE_QUERIES = 4
 PART_TABLE = {
     "single": "choices",
     "multiple": "choices",
