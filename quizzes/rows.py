@@ -99,7 +99,9 @@ def select(
     sql = f"{select_sql(model, related)} WHERE {where}"
     if order:
         sql += f" ORDER BY {order}"
-    return [build_related(model, related, row) for row in fetch(sql + (for_update() if lock else ""), params)]
+    if lock:
+        sql += for_update() + (" OF t" if related and for_update() else "")  # lock t's rows, not the joined ones
+    return [build_related(model, related, row) for row in fetch(sql, params)]
 
 
 def select_sql(model: type[Model], related: Sequence[str] = (), extra: Sequence[str] = ()) -> str:

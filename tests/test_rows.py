@@ -116,3 +116,26 @@ def test_an_attempt_and_its_positions_come_in_one_query(submitted, django_assert
     assert positions == [(1, True), (2, False)]
     empty = factories.AttemptFactory()
     assert student_attempt_and_positions(empty.student, empty.pk) == (empty, [])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_locked_select_locks_its_own_rows_and_not_the_joined_ones(submitted):
+    """On PostgreSQL a second connection finds the attempt locked and its assignment free; SQLite has no row
+    locks (its write transaction locks the database), so there the query only has to run."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        attempt = rows.select(Attempt, 't."id" = %s', [submitted.pk], related=["assignment"], lock=True)[0]
+        assert attempt.assignment.pk == submitted.assignment_id
+        if connection.vendor != "postgresql":
+            return
+        import psycopg
+
+        settings = connection.settings_dict
+        with psycopg.connect(
+            dbname=settings["NAME"], host=settings["HOST"], port=settings["PORT"], user=settings["USER"]
+        ) as other:
+            other.execute("SELECT 1 FROM quizzes_assignment WHERE id = %s FOR UPDATE NOWAIT", [attempt.assignment_id])
+            other.rollback()
+            with pytest.raises(psycopg.errors.LockNotAvailable):
+                other.execute("SELECT 1 FROM quizzes_attempt WHERE id = %s FOR UPDATE NOWAIT", [attempt.pk])

@@ -94,7 +94,8 @@ def attempt_start(*, student, assignment: Assignment, now=None) -> Attempt:
             # Lock the assignment so a teacher closing it cannot slip between this check and the new attempt.
             if not Assignment.objects.select_for_update().filter(pk=assignment.pk, closed_at__isnull=True).exists():
                 raise AttemptRefused("This quiz is not open.")
-            attempt = Attempt(student=student, assignment=assignment, number=len(mine) + 1)
+            number = max((a.number for a in mine), default=0) + 1
+            attempt = Attempt(student=student, assignment=assignment, number=number)
             questions = _questions_for(assignment, attempt.seed)
             if not questions:
                 raise AttemptRefused("This quiz has no questions yet.")
