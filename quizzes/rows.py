@@ -101,7 +101,8 @@ def select(
         sql += f" ORDER BY {order}"
     if lock:
         sql += for_update() + (" OF t" if related and for_update() else "")  # lock t's rows, not the joined ones
-    return [build_related(model, related, row) for row in fetch(sql, params)]
+    shared: dict = {}  # one instance per joined row: the assignments of one class share their class
+    return [build_related(model, related, row, shared) for row in fetch(sql, params)]
 
 
 def select_sql(model: type[Model], related: Sequence[str] = (), extra: Sequence[str] = ()) -> str:
@@ -111,13 +112,19 @@ def select_sql(model: type[Model], related: Sequence[str] = (), extra: Sequence[
     return select_from
 
 
-def build_related(model: type[Model], related: Sequence[str], row: Sequence) -> Model:
-    """The instance, with its related rows cached on it, from a row of select_sql(model, related)."""
+def build_related(model: type[Model], related: Sequence[str], row: Sequence, shared: dict | None = None) -> Model:
+    """The instance, with its related rows cached on it, from a row of select_sql(model, related). With shared
+    (a dict kept across the rows of one query), rows that join the same related row share one instance."""
     _, joined = _select_from(model, tuple(related), ())
     objects = {"": build(model, row)}
     start = width(model)
     for path, _, field in joined:
-        objects[path] = build(field.related_model, row, start)
+        key = (path, row[start + _pk_index(field.related_model)])
+        if shared is None or key not in shared:
+            found = build(field.related_model, row, start)
+            if shared is not None:
+                shared[key] = found
+        objects[path] = found if shared is None else shared[key]
         start += width(field.related_model)
         field.set_cached_value(objects[path.rpartition("__")[0]], objects[path])
     return objects[""]
@@ -163,35 +170,22 @@ def order_by(model: type[Model], alias: str) -> str:
     return ", ".join(terms) or f'{alias}."{model._meta.pk.column}"'
 
 
-def prefetch_children(parents: Iterable[Model], relation: str, *, select: Sequence[str] = ()) -> None:
+def prefetch_children(parents: Iterable[Model], relation: str, *, select_related: Sequence[str] = ()) -> None:
     """What prefetch_related(relation) does for a one-to-many relation, in one query of hand-written SQL;
-    select names the children's required foreign keys to load with them, as select_related does."""
+    select_related names the children's required foreign keys to load with them."""
     parents = [p for p in parents if relation not in getattr(p, "_prefetched_objects_cache", {})]
     if not parents:
         return
     remote = type(parents[0])._meta.get_field(relation)
     child, fk = remote.related_model, remote.field
-    joined = [child._meta.get_field(name) for name in select]
-    select_list = ", ".join([columns(child, "c")] + [columns(f.related_model, f"j{n}") for n, f in enumerate(joined)])
-    joins = "".join(
-        f' JOIN {table(f.related_model)} j{n} ON j{n}."{f.target_field.column}" = c."{f.column}"'
-        for n, f in enumerate(joined)
-    )
-    found = fetch(
-        f'SELECT {select_list} FROM {table(child)} c{joins} WHERE c."{fk.column}" IN ({placeholders(parents)}) '
-        f"ORDER BY {order_by(child, 'c')}",
-        [p.pk for p in parents],
-    )
     by_parent: dict[object, list[Model]] = defaultdict(list)
-    shared: dict[tuple, Model] = {}  # one instance per joined row (every citation of a source shares it)
-    for row in found:
-        item, start = build(child, row), width(child)
-        for f in joined:
-            key = (f.name, row[start + _pk_index(f.related_model)])
-            if key not in shared:
-                shared[key] = build(f.related_model, row, start)
-            f.set_cached_value(item, shared[key])
-            start += width(f.related_model)
+    for item in select(
+        child,
+        f't."{fk.column}" IN ({placeholders(parents)})',
+        [p.pk for p in parents],
+        related=select_related,
+        order=order_by(child, "t"),
+    ):
         by_parent[getattr(item, fk.attname)].append(item)
     for parent in parents:
         items = by_parent.get(parent.pk, [])

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from quizzes import rows
-from quizzes.models import Accommodation, Assignment, Attempt, Enrollment, Question, Response
+from quizzes.models import Accommodation, Assignment, Attempt, Enrollment, Response
 from quizzes.models.bank import PART_RELATIONS, PARTS_BY_TYPE
 from quizzes.permissions import review_visible
 from quizzes.terms import Terms, terms_for
@@ -145,21 +145,13 @@ def attempt_positions(attempt: Attempt) -> list[tuple[int, bool]]:
 def _responses_with_questions(attempt: Attempt, positions: list[int] | None = None) -> list[Response]:
     """The attempt's responses in order (or those at the given positions, in that order), each with its
     question's own fields."""
-    where, params = 'r."attempt_id" = %s', [attempt.pk]
+    where, params = 't."attempt_id" = %s', [attempt.pk]
     if positions is not None:
-        where += f' AND r."position" IN ({", ".join(["%s"] * len(positions))})'
+        where += f' AND t."position" IN ({rows.placeholders(positions)})'
         params += positions
-    found = rows.fetch(
-        f"SELECT {rows.columns(Response, 'r')}, {rows.columns(Question, 'q')} FROM {rows.table(Response)} r "
-        f'JOIN {rows.table(Question)} q ON q."id" = r."question_id" WHERE {where} ORDER BY r."position"',
-        params,
-    )
-    responses = []
-    for row in found:
-        response = rows.build(Response, row)
-        rows.cache_related(response, "question", rows.build(Question, row, rows.width(Response)))
+    responses = rows.select(Response, where, params, related=["question"], order='t."position"')
+    for response in responses:
         rows.cache_related(response, "attempt", attempt)
-        responses.append(response)
     if positions is not None:
         responses.sort(key=lambda r: positions.index(r.position))
     return responses
@@ -195,4 +187,4 @@ def load_question_parts(questions, *, citations: bool = True) -> None:
         if needing:
             rows.prefetch_children(needing, relation)
     if citations and questions:
-        rows.prefetch_children(questions, "citations", select=["source"])
+        rows.prefetch_children(questions, "citations", select_related=["source"])

@@ -73,15 +73,16 @@ def test_select_finds_nothing_and_orders(db):
 
 def test_prefetch_children_matches_prefetch_related(db, django_assert_num_queries):
     questions = [factories.QuestionFactory(type="single") for _ in range(3)]
+    source = factories.SourceFactory()
     for question in questions:
         question.choices.all().delete()
         for position in (3, 1, 2):
             factories.ChoiceFactory(question=question, position=position, text=f"{question.key} {position}")
-        factories.CitationFactory(question=question)
+        factories.CitationFactory(question=question, source=source)
     loaded = rows.select(Question, f't."id" IN ({rows.placeholders(questions)})', [q.pk for q in questions])
     with django_assert_num_queries(2):
         rows.prefetch_children(loaded, "choices")
-        rows.prefetch_children(loaded, "citations", select=["source"])
+        rows.prefetch_children(loaded, "citations", select_related=["source"])
     expected = {q.pk: list(q.choices.all()) for q in Question.objects.prefetch_related("choices")}
     with django_assert_num_queries(0):
         for question in loaded:
@@ -89,6 +90,8 @@ def test_prefetch_children_matches_prefetch_related(db, django_assert_num_querie
             assert [c.position for c in question.choices.all()] == [1, 2, 3]
             assert all(c.question is question for c in question.choices.all())
             assert question.citations.all()[0].source.title
+    sources = {id(q.citations.all()[0].source) for q in loaded if q.citations.all()[0].source_id == source.pk}
+    assert len(sources) == 1  # the citations of one source share one instance
     with django_assert_num_queries(0):
         rows.prefetch_children(loaded, "choices")  # already loaded: no query
 

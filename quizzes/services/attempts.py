@@ -8,7 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from quizzes import rows
@@ -123,9 +123,11 @@ class Recorded:
 def response_record(*, attempt: Attempt, response: Response, answer, now=None) -> Recorded:
     """Grade and save an answer. With feedback after each question the first answer stays.
 
-    The attempt's row lock orders this against a submit and against other answers to the same attempt; with
-    feedback after each question the update only touches a response that has no answer yet, so of two answers
-    racing for one question exactly one is saved."""
+    One statement of hand-written SQL (see quizzes.rows; this runs for every answer of every student) saves the
+    answer only while the attempt is open. On PostgreSQL its sub-select locks the attempt's row, which orders it
+    against a submit (which locks that row too) and against other answers to the attempt; SQLite runs one write
+    at a time. With feedback after each question it only touches a response with no answer yet, so of two
+    answers racing for one question exactly one is saved."""
     now = now or timezone.now()
     result = grade(response.question.answer_key(), answer)
     saved = {
@@ -134,27 +136,31 @@ def response_record(*, attempt: Attempt, response: Response, answer, now=None) -
         "is_correct": result.correct,
         "answered_at": now,
     }
-    with transaction.atomic():
-        # Hand-written SQL (see quizzes.rows): this runs for every answer of every student.
-        locked = rows.fetch(
-            f'SELECT "submitted_at", "deadline" FROM {rows.table(Attempt)} WHERE "id" = %s{rows.for_update()}',
-            [attempt.pk],
-        )
-        submitted_at, deadline = rows.build_values(Attempt, ("submitted_at", "deadline"), locked[0])
-        if submitted_at is not None:
-            raise AttemptClosed("This quiz was already submitted; your saved answers were kept.")
-        if deadline is not None and now > deadline + grace():
-            raise AttemptClosed("Time is up for this quiz.")
-        assignments, params = rows.prepared(Response, saved)
-        where = '"id" = %s'
-        if feedback_after_each_question(attempt.assignment):
-            where += ' AND "answered_at" IS NULL'
-        if not rows.update(f"UPDATE {rows.table(Response)} SET {assignments} WHERE {where}", [*params, response.pk]):
-            response.refresh_from_db(fields=list(saved))
-            return Recorded(response=response, kept_earlier=True)
+    assignments, params = rows.prepared(Response, saved)
+    open_until = Attempt._meta.get_field("deadline").get_db_prep_value(now - grace(), connection)
+    keep_first = ' AND "answered_at" IS NULL' if feedback_after_each_question(attempt.assignment) else ""
+    changed = rows.update(
+        f'UPDATE {rows.table(Response)} SET {assignments} WHERE "id" = %s{keep_first} AND "attempt_id" IN ('
+        f'SELECT "id" FROM {rows.table(Attempt)} WHERE "id" = %s AND "submitted_at" IS NULL '
+        f'AND ("deadline" IS NULL OR "deadline" >= %s){rows.for_update()})',
+        [*params, response.pk, attempt.pk, open_until],
+    )
+    if not changed:
+        _refuse_if_closed(attempt, now)
+        response.refresh_from_db(fields=list(saved))
+        return Recorded(response=response, kept_earlier=True)
     for name, value in saved.items():
         setattr(response, name, value)
     return Recorded(response=response)
+
+
+def _refuse_if_closed(attempt: Attempt, now) -> None:
+    """Why an answer was not saved, when the reason is that the attempt has closed."""
+    current = Attempt.objects.only("submitted_at", "deadline").get(pk=attempt.pk)
+    if current.is_submitted:
+        raise AttemptClosed("This quiz was already submitted; your saved answers were kept.")
+    if is_expired(current, now):
+        raise AttemptClosed("Time is up for this quiz.")
 
 
 def attempt_submit(*, attempt: Attempt, now=None, auto: bool = False) -> Attempt:
