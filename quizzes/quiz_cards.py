@@ -12,7 +12,7 @@ from django.utils import timezone
 from quizzes.answers import Presentation, answer_from_json, describe_answer, form_values, present
 from quizzes.models import Attempt, Response
 from quizzes.permissions import correct_answers_visible, feedback_after_each_question
-from quizzes.selectors import attempt_positions, attempt_responses, load_question_parts, responses_at
+from quizzes.selectors import attempt_responses, load_question_parts, responses_at
 
 
 def next_position(positions: list[tuple[int, bool]], *, after: int) -> int | None:
@@ -68,21 +68,10 @@ class QuizCard:
     now: object = field(default_factory=timezone.now)
 
     @classmethod
-    def load(
-        cls,
-        attempt: Attempt,
-        position: int | None = None,
-        *,
-        strict: bool = False,
-        positions: list[tuple[int, bool]] | None = None,
-    ) -> QuizCard | None:
-        """The card for a position (the first unanswered one by default); None when all are answered.
-        positions: from attempt_positions, when the caller has them already."""
-        if positions is None:
-            positions = attempt_positions(attempt)
+    def load(cls, attempt: Attempt, positions: list[tuple[int, bool]], position: int | None = None) -> QuizCard | None:
+        """The card for a position (the first unanswered one when it is missing or not in the attempt); None when
+        every question has an answer. positions: from student_attempt_and_positions."""
         if position not in {p for p, _ in positions}:
-            if strict:
-                raise Http404("This quiz has no such question.")
             position = next((p for p, answered in positions if not answered), None)
             if position is None:
                 return None
@@ -93,7 +82,7 @@ class QuizCard:
         cls, attempt: Attempt, position: int, positions: list[tuple[int, bool]]
     ) -> tuple[QuizCard, QuizCard | None]:
         """The card an answer is sent from and, when the student moves straight on once it is saved, the card
-        that comes next, loaded in the queries of one card. positions: from attempt_positions."""
+        that comes next, loaded in the queries of one card. positions: from student_attempt_and_positions."""
         if position not in {p for p, _ in positions}:
             raise Http404("This quiz has no such question.")
         following = None

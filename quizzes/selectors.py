@@ -118,8 +118,8 @@ def student_attempt(user, pk: int) -> Attempt:
 
 
 def student_attempt_and_positions(user, pk: int) -> tuple[Attempt, list[tuple[int, bool]]]:
-    """student_attempt, and attempt_positions, in one query (a row per position): the quiz page and every answer
-    need both."""
+    """student_attempt, and each position of the attempt with whether it has an answer, in one query (a row per
+    position): the quiz page and every answer need both."""
     found = rows.fetch(
         f"{rows.select_sql(Attempt, ATTEMPT_RELATED, extra=POSITION_COLUMNS)} "
         f'LEFT JOIN {rows.table(Response)} r ON r."attempt_id" = t."id" '
@@ -130,16 +130,6 @@ def student_attempt_and_positions(user, pk: int) -> tuple[Attempt, list[tuple[in
         raise Http404("You have no such attempt.")
     positions = [(row[-2], bool(row[-1])) for row in found if row[-2] is not None]
     return rows.build_related(Attempt, ATTEMPT_RELATED, found[0]), positions
-
-
-def attempt_positions(attempt: Attempt) -> list[tuple[int, bool]]:
-    """Each position of the attempt with whether it has an answer (one light query: no model objects)."""
-    found = rows.fetch(
-        f'SELECT r."position", r."answered_at" IS NOT NULL FROM {rows.table(Response)} r '
-        f'WHERE r."attempt_id" = %s ORDER BY r."position"',
-        [attempt.pk],
-    )
-    return [(position, bool(answered)) for position, answered in found]
 
 
 def _responses_with_questions(attempt: Attempt, positions: list[int] | None = None) -> list[Response]:

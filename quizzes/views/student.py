@@ -75,7 +75,7 @@ def attempt(request: HttpRequest, pk: int) -> HttpResponse:
     if submit_if_expired(attempt):
         return redirect_page(request, reverse("attempt_results", args=[attempt.pk]))
     position = _requested_position(request)
-    card = QuizCard.load(attempt, position, positions=positions)
+    card = QuizCard.load(attempt, positions, position)
     if card is None:
         return redirect_page(request, reverse("attempt_finish", args=[attempt.pk]))
     return render_page_or_partial(request, TAKE, "quiz-card", {"card": card})
