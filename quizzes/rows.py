@@ -199,17 +199,17 @@ def prefetch_children(parents: Iterable[Model], relation: str, *, select_related
         parent._prefetched_objects_cache[remote.cache_name] = done
 
 
-def prepared(model: type[Model], values: dict) -> tuple[str, list]:
-    """A SET list and its parameters, each value prepared by its field as a save would."""
+def update_fields(model: type[Model], pk, values: dict, *, where: str = "", params: Sequence = ()) -> int:
+    """UPDATE one row's fields, each value prepared by its field as a save would, when `where` (more conditions,
+    starting with AND) also holds; the number of rows changed (0 or 1)."""
     fields = [model._meta.get_field(name) for name in values]
     assignments = ", ".join(f'"{f.column}" = %s' for f in fields)
-    return assignments, [f.get_db_prep_save(values[f.name], connection) for f in fields]
-
-
-def update(sql: str, params: Sequence) -> int:
-    """Run an UPDATE; the number of rows it changed."""
+    prepared = [f.get_db_prep_save(values[f.name], connection) for f in fields]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(
+            f'UPDATE {table(model)} SET {assignments} WHERE "{model._meta.pk.column}" = %s{where}',
+            [*prepared, pk, *params],
+        )
         return cursor.rowcount
 
 

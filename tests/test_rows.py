@@ -100,9 +100,8 @@ def test_update_saves_values_as_a_save_would(submitted):
     response = Response.objects.get(attempt=submitted)
     now = timezone.now()
     values = {"answer": {"choices": [1]}, "points": Decimal("1.50"), "is_correct": True, "answered_at": now}
-    assignments, params = rows.prepared(Response, values)
-    changed = rows.update(f'UPDATE {rows.table(Response)} SET {assignments} WHERE "id" = %s', [*params, response.pk])
-    assert changed == 1
+    assert rows.update_fields(Response, response.pk, values, where=' AND "answered_at" IS NULL') == 0  # answered
+    assert rows.update_fields(Response, response.pk, values) == 1
     response.refresh_from_db()
     assert (response.answer, response.points, response.is_correct, response.answered_at) == tuple(values.values())
 

@@ -136,14 +136,15 @@ def response_record(*, attempt: Attempt, response: Response, answer, now=None) -
         "is_correct": result.correct,
         "answered_at": now,
     }
-    assignments, params = rows.prepared(Response, saved)
     open_until = Attempt._meta.get_field("deadline").get_db_prep_value(now - grace(), connection)
     keep_first = ' AND "answered_at" IS NULL' if feedback_after_each_question(attempt.assignment) else ""
-    changed = rows.update(
-        f'UPDATE {rows.table(Response)} SET {assignments} WHERE "id" = %s{keep_first} AND "attempt_id" IN ('
-        f'SELECT "id" FROM {rows.table(Attempt)} WHERE "id" = %s AND "submitted_at" IS NULL '
-        f'AND ("deadline" IS NULL OR "deadline" >= %s){rows.for_update()})',
-        [*params, response.pk, attempt.pk, open_until],
+    changed = rows.update_fields(
+        Response,
+        response.pk,
+        saved,
+        where=f'{keep_first} AND "attempt_id" IN (SELECT "id" FROM {rows.table(Attempt)} WHERE "id" = %s '
+        f'AND "submitted_at" IS NULL AND ("deadline" IS NULL OR "deadline" >= %s){rows.for_update()})',
+        params=[attempt.pk, open_until],
     )
     if not changed:
         _refuse_if_closed(attempt, now)
@@ -184,8 +185,7 @@ def attempt_submit(*, attempt: Attempt, now=None, auto: bool = False) -> Attempt
         due_at = terms_for(locked.assignment, locked.student_id).due_at
         locked.is_late = due_at is not None and now > due_at + grace()
         changes = ("score", "submitted_at", "auto_submitted", "is_late")
-        assignments, params = rows.prepared(Attempt, {name: getattr(locked, name) for name in changes})
-        rows.update(f'UPDATE {rows.table(Attempt)} SET {assignments} WHERE "id" = %s', [*params, locked.pk])
+        rows.update_fields(Attempt, locked.pk, {name: getattr(locked, name) for name in changes})
     return locked
 
 
