@@ -1,13 +1,45 @@
 """Playwright driving Debian's Chromium against pytest-django's live server."""
 
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test import testcases
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+
+
+class OneAnswerAtATimeServer(ThreadedWSGIServer):
+    """The live server, answering one request at a time when it shares the test's in-memory SQLite connection.
+
+    Its threads still read requests side by side (a browser keeps idle connections open), but the app, the response
+    body and its close run under one lock: two threads using one sqlite3 connection at once can deadlock (one waits
+    inside SQLite for the GIL while the other holds the GIL and waits for SQLite), which hung a test where the
+    teacher's results page polls while students answer. PostgreSQL connections are per thread and stay concurrent.
+    """
+
+    def set_app(self, application):
+        if not self.connections_override:
+            return super().set_app(application)
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    return list(response)
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        return super().set_app(one_at_a_time)
+
+
+testcases.LiveServerThread.server_class = OneAnswerAtATimeServer
 
 
 def pytest_collection_modifyitems(items):
