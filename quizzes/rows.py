@@ -4,6 +4,11 @@ Building and compiling an ORM query costs about a millisecond of CPU per query, 
 the student's quiz loop runs six of them per answer. These helpers keep the ORM's results (model instances,
 values converted by each field's own converters, the same prefetch caches) without building queries. The SQL
 they take must run on SQLite and PostgreSQL alike: double-quoted names, %s placeholders, no vendor functions.
+
+On PostgreSQL their statements are also prepared (unless DB_PREPARED_STATEMENTS=0, see settings): each connection
+parses and plans a statement once, then sends only its name and parameters; planning the attempt's joined select
+cost PostgreSQL more than running it. Only these statements are prepared: the ORM's cursors bind parameters on the
+client, which never prepares.
 """
 
 from __future__ import annotations
@@ -76,10 +81,25 @@ def width(model: type[Model]) -> int:
     return len(model._meta.concrete_fields)
 
 
+def cursor():
+    """A cursor for hand-written SQL: Django's own, or on PostgreSQL with prepared statements configured (the
+    connection's prepare_threshold, see settings) one that binds on the server and so prepares, wrapped as Django
+    wraps its cursors (errors translated, queries logged and counted in tests)."""
+    if connection.vendor != "postgresql" or connection.settings_dict["OPTIONS"].get("prepare_threshold") is None:
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    raw = ServerBindingCursor(connection.connection)
+    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+
+
 def fetch(sql: str, params: Sequence = ()) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    with cursor() as cursor_:
+        cursor_.execute(sql, params)
+        return cursor_.fetchall()
 
 
 def select(
@@ -205,12 +225,12 @@ def update_fields(model: type[Model], pk, values: dict, *, where: str = "", para
     fields = [model._meta.get_field(name) for name in values]
     assignments = ", ".join(f'"{f.column}" = %s' for f in fields)
     prepared = [f.get_db_prep_save(values[f.name], connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(
+    with cursor() as cursor_:
+        cursor_.execute(
             f'UPDATE {table(model)} SET {assignments} WHERE "{model._meta.pk.column}" = %s{where}',
             [*prepared, pk, *params],
         )
-        return cursor.rowcount
+        return cursor_.rowcount
 
 
 def for_update() -> str:

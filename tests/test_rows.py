@@ -141,3 +141,53 @@ def test_a_locked_select_locks_its_own_rows_and_not_the_joined_ones(submitted):
             other.rollback()
             with pytest.raises(psycopg.errors.LockNotAvailable):
                 other.execute("SELECT 1 FROM quizzes_attempt WHERE id = %s FOR UPDATE NOWAIT", [attempt.pk])
+
+
+def prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_the_hand_written_statements_are_prepared_and_the_orms_are_not(submitted, django_assert_num_queries):
+    """PostgreSQL parses and plans the quiz loop's statements once per connection; the results are the same."""
+    with django_assert_num_queries(1):
+        first = student_attempt_and_positions(submitted.student, submitted.pk)
+    assert student_attempt_and_positions(submitted.student, submitted.pk) == first
+    assert first[1] == [(1, True)]
+    list(Attempt.objects.filter(pk=submitted.pk))
+    statements = prepared_statements()
+    assert any('LEFT JOIN "quizzes_response" r' in s and "$1" in s for s in statements), statements
+    assert not any('"quizzes_attempt"."id"' in s for s in statements), "an ORM query was prepared"
+    assert rows.update_fields(Attempt, submitted.pk, {"is_late": False}) == 1
+    assert Attempt.objects.get(pk=submitted.pk).is_late is False
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_without_prepared_statements_nothing_is_prepared(submitted, monkeypatch):
+    """DB_PREPARED_STATEMENTS=0 (for a pooler that cannot carry them) leaves the connection without a
+    prepare_threshold, and the hand-written SQL then runs through Django's own cursor."""
+    monkeypatch.delitem(connection.settings_dict["OPTIONS"], "prepare_threshold")
+    assert student_attempt_and_positions(submitted.student, submitted.pk)[1] == [(1, True)]
+    assert prepared_statements() == []
+
+
+def test_prepared_statements_follow_the_environment():
+    import os
+    import subprocess
+    import sys
+
+    code = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}))"
+    url = {"DJANGO_SETTINGS_MODULE": "october_quiz.settings.dev", "DATABASE_URL": "postgres://u@h:5432/d"}
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-c", f"import django; django.setup(); {code}"],
+            env={**os.environ, **url, **extra},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for extra in ({}, {"DB_PREPARED_STATEMENTS": "0"})
+    ]
+    assert outputs == ["{'prepare_threshold': 0}", "{}"]
