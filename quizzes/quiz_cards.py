@@ -116,6 +116,11 @@ class QuizCard:
         return self.response.question
 
     @property
+    def question_template(self) -> str:
+        """The form fields for the question's type."""
+        return f"quizzes/questions/{self.question.type}.html"
+
+    @property
     def position(self) -> int:
         return self.response.position
 

@@ -18,7 +18,10 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, signals
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
 
 
 @cache
@@ -43,13 +46,42 @@ def _converters(model: type[Model], vendor: str) -> tuple[tuple, ...]:
     return tuple(found)
 
 
-def build(model: type[Model], row: Sequence, start: int = 0) -> Model:
-    """The model instance whose columns (as listed by columns()) begin at row[start]."""
-    db = connections[DEFAULT_DB_ALIAS]
+def build(model: type[Model], row: Sequence, start: int = 0, db=None) -> Model:
+    """The model instance whose columns (as listed by columns()) begin at row[start], as from_db would make it."""
+    db = db or connections[DEFAULT_DB_ALIAS]
     values = list(row[start : start + width(model)])
     for n, col, convert in _converters(model, db.vendor):
         values[n] = convert(values[n], col, db)
-    return model.from_db(db.alias, None, values)
+    attnames, plain = _construction(model)
+    if not plain:
+        return model.from_db(db.alias, None, values)
+    # What Model.__init__ does for a full row of values, without its per-field setattr calls and empty signals.
+    instance = model.__new__(model)
+    instance.__dict__.update(zip(attnames, values, strict=True))
+    state = instance._state = ModelState()
+    state.adding = False
+    state.db = db.alias
+    return instance
+
+
+@cache
+def _construction(model: type[Model]) -> tuple[tuple[str, ...], bool]:
+    """The attribute names a row's values go to, and whether an instance may be made by filling them in: true
+    unless the model overrides from_db or __init__, something listens to its init signals, or a field is stored
+    through a descriptor other than Django's plain and foreign key ones. Kept per process: receivers of init
+    signals must connect when apps load, as Django's own do, not after the first query."""
+    attnames = tuple(f.attname for f in model._meta.concrete_fields)
+    plain = (
+        model.from_db.__func__ is Model.from_db.__func__
+        and model.__init__ is Model.__init__
+        and not signals.pre_init.has_listeners(model)
+        and not signals.post_init.has_listeners(model)
+        and all(type(model.__dict__.get(name)) in _PLAIN_DESCRIPTORS for name in attnames)
+    )
+    return attnames, plain
+
+
+_PLAIN_DESCRIPTORS = (DeferredAttribute, ForeignKeyDeferredAttribute)
 
 
 def build_values(model: type[Model], names: Sequence[str], row: Sequence) -> list:
@@ -122,7 +154,8 @@ def select(
     if lock:
         sql += for_update() + (" OF t" if related and for_update() else "")  # lock t's rows, not the joined ones
     shared: dict = {}  # one instance per joined row: the assignments of one class share their class
-    return [build_related(model, related, row, shared) for row in fetch(sql, params)]
+    db = connections[DEFAULT_DB_ALIAS]
+    return [build_related(model, related, row, shared, db) for row in fetch(sql, params)]
 
 
 def select_sql(model: type[Model], related: Sequence[str] = (), extra: Sequence[str] = ()) -> str:
@@ -132,16 +165,19 @@ def select_sql(model: type[Model], related: Sequence[str] = (), extra: Sequence[
     return select_from
 
 
-def build_related(model: type[Model], related: Sequence[str], row: Sequence, shared: dict | None = None) -> Model:
+def build_related(
+    model: type[Model], related: Sequence[str], row: Sequence, shared: dict | None = None, db=None
+) -> Model:
     """The instance, with its related rows cached on it, from a row of select_sql(model, related). With shared
     (a dict kept across the rows of one query), rows that join the same related row share one instance."""
     _, joined = _select_from(model, tuple(related), ())
-    objects = {"": build(model, row)}
+    db = db or connections[DEFAULT_DB_ALIAS]
+    objects = {"": build(model, row, db=db)}
     start = width(model)
     for path, _, field in joined:
         key = (path, row[start + _pk_index(field.related_model)])
         if shared is None or key not in shared:
-            found = build(field.related_model, row, start)
+            found = build(field.related_model, row, start, db)
             if shared is not None:
                 shared[key] = found
         objects[path] = found if shared is None else shared[key]

@@ -143,6 +143,37 @@ def test_a_locked_select_locks_its_own_rows_and_not_the_joined_ones(submitted):
                 other.execute("SELECT 1 FROM quizzes_attempt WHERE id = %s FOR UPDATE NOWAIT", [attempt.pk])
 
 
+
+def test_instances_behave_as_the_orms_do(submitted):
+    """Instances are filled in without Model.__init__: they must still save as updates and load relations."""
+    attempt = rows.select(Attempt, 't."id" = %s', [submitted.pk])[0]
+    assert fields_of(attempt) == fields_of(Attempt.objects.get(pk=submitted.pk))
+    assert (attempt._state.adding, attempt._state.db) == (False, "default")
+    assert attempt == submitted and attempt.student == submitted.student
+    attempt.is_late = False
+    attempt.save(update_fields=["is_late"])
+    attempt.save()
+    assert Attempt.objects.count() == 1 and Attempt.objects.get().is_late is False
+
+
+def test_a_model_with_init_listeners_is_made_by_from_db(submitted):
+    from django.db.models.signals import post_init
+
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    post_init.connect(receiver, sender=Attempt)
+    rows._construction.cache_clear()
+    try:
+        assert rows.select(Attempt, 't."id" = %s', [submitted.pk])[0].pk == submitted.pk
+    finally:
+        post_init.disconnect(receiver, sender=Attempt)
+        rows._construction.cache_clear()
+    assert seen == [submitted.pk]
+
+
 def prepared_statements() -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
