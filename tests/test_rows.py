@@ -143,7 +143,6 @@ def test_a_locked_select_locks_its_own_rows_and_not_the_joined_ones(submitted):
                 other.execute("SELECT 1 FROM quizzes_attempt WHERE id = %s FOR UPDATE NOWAIT", [attempt.pk])
 
 
-
 def test_instances_behave_as_the_orms_do(submitted):
     """Instances are filled in without Model.__init__: they must still save as updates and load relations."""
     attempt = rows.select(Attempt, 't."id" = %s', [submitted.pk])[0]
