@@ -35,10 +35,12 @@ def table(model: type[Model]) -> str:
 
 
 @cache
-def _converters(model: type[Model], vendor: str) -> tuple[tuple, ...]:
-    """(column index, column, converter) for each converter the ORM applies to the model's values."""
+def _converters(model: type[Model], vendor: str, names: tuple[str, ...] | None = None) -> tuple[tuple, ...]:
+    """(column index, column, converter) for each converter the ORM applies to the model's values: of every
+    concrete field in order, or of the named fields in the order named."""
+    fields = model._meta.concrete_fields if names is None else [model._meta.get_field(name) for name in names]
     found = []
-    for n, field in enumerate(model._meta.concrete_fields):
+    for n, field in enumerate(fields):
         col = field.get_col(model._meta.db_table)
         found += [
             (n, col, convert) for convert in connection.ops.get_db_converters(col) + col.get_db_converters(connection)
@@ -87,20 +89,9 @@ _PLAIN_DESCRIPTORS = (DeferredAttribute, ForeignKeyDeferredAttribute)
 def build_values(model: type[Model], names: Sequence[str], row: Sequence) -> list:
     """Values of the named fields read from a row in that order, converted as the ORM converts them."""
     values = list(row)
-    for n, col, convert in _named_converters(model, tuple(names), connection.vendor):
+    for n, col, convert in _converters(model, connection.vendor, tuple(names)):
         values[n] = convert(values[n], col, connection)
     return values
-
-
-@cache
-def _named_converters(model: type[Model], names: tuple[str, ...], vendor: str) -> tuple[tuple, ...]:
-    found = []
-    for n, name in enumerate(names):
-        col = model._meta.get_field(name).get_col(model._meta.db_table)
-        found += [
-            (n, col, convert) for convert in connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-        ]
-    return tuple(found)
 
 
 @cache

@@ -201,23 +201,3 @@ def test_without_prepared_statements_nothing_is_prepared(submitted, monkeypatch)
     monkeypatch.delitem(connection.settings_dict["OPTIONS"], "prepare_threshold")
     assert student_attempt_and_positions(submitted.student, submitted.pk)[1] == [(1, True)]
     assert prepared_statements() == []
-
-
-def test_prepared_statements_follow_the_environment():
-    import os
-    import subprocess
-    import sys
-
-    code = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}))"
-    url = {"DJANGO_SETTINGS_MODULE": "october_quiz.settings.dev", "DATABASE_URL": "postgres://u@h:5432/d"}
-    outputs = [
-        subprocess.run(
-            [sys.executable, "-c", f"import django; django.setup(); {code}"],
-            env={**os.environ, **url, **extra},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        for extra in ({}, {"DB_PREPARED_STATEMENTS": "0"})
-    ]
-    assert outputs == ["{'prepare_threshold': 0}", "{}"]

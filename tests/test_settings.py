@@ -35,14 +35,27 @@ def test_production_starts_with_a_real_secret_key():
     assert result.returncode == 0, result.stderr
 
 
-def test_database_url_selects_the_database():
-    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "october_quiz.settings.dev", "DATABASE_URL": "postgres://u@h:5432/d"}
+def settings_value(expression: str, env: dict) -> str:
+    """What `expression` (over django.conf.settings) prints in a fresh process with these environment variables."""
     out = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        [sys.executable, "-c", f"import django; django.setup(); from django.conf import settings; print({expression})"],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "october_quiz.settings.dev", **env},
         capture_output=True,
         text=True,
+        check=True,
     )
-    assert out.stdout.strip() == "django.db.backends.postgresql"
+    return out.stdout.strip()
+
+
+POSTGRES_URL = {"DATABASE_URL": "postgres://u@h:5432/d"}
+
+
+def test_database_url_selects_the_database():
+    assert settings_value("settings.DATABASES['default']['ENGINE']", POSTGRES_URL) == "django.db.backends.postgresql"
+
+
+def test_prepared_statements_follow_the_environment():
+    options = "settings.DATABASES['default'].get('OPTIONS', {})"
+    assert settings_value(options, POSTGRES_URL) == "{'prepare_threshold': 0}"
+    assert settings_value(options, {**POSTGRES_URL, "DB_PREPARED_STATEMENTS": "0"}) == "{}"

@@ -120,6 +120,9 @@ class Recorded:
     kept_earlier: bool = False
 
 
+ALREADY_SUBMITTED = "This quiz was already submitted; your saved answers were kept."
+
+
 def response_record(*, attempt: Attempt, response: Response, answer, now=None) -> Recorded:
     """Grade and save an answer. With feedback after each question the first answer stays.
 
@@ -159,7 +162,7 @@ def _refuse_if_closed(attempt: Attempt, now) -> None:
     """Why an answer was not saved, when the reason is that the attempt has closed."""
     current = Attempt.objects.only("submitted_at", "deadline").get(pk=attempt.pk)
     if current.is_submitted:
-        raise AttemptClosed("This quiz was already submitted; your saved answers were kept.")
+        raise AttemptClosed(ALREADY_SUBMITTED)
     if is_expired(current, now):
         raise AttemptClosed("Time is up for this quiz.")
 

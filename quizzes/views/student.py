@@ -22,6 +22,7 @@ from quizzes.selectors import (
     student_attempt_and_positions,
 )
 from quizzes.services.attempts import (
+    ALREADY_SUBMITTED,
     AttemptClosed,
     AttemptRefused,
     attempt_start,
@@ -93,7 +94,7 @@ def _requested_position(request: HttpRequest) -> int | None:
 def answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     attempt, positions = student_attempt_and_positions(request.user, pk)
     if attempt.is_submitted:
-        return _closed(request, attempt, "This quiz was already submitted; your saved answers were kept.")
+        return _closed(request, attempt, ALREADY_SUBMITTED)
     if submit_if_expired(attempt):
         return _closed(request, attempt, "Time is up: your quiz was submitted with the answers you had saved.")
     card, following_card = QuizCard.load_answering(attempt, position, positions)
