@@ -149,7 +149,7 @@ def setup_django(env: dict[str, str]) -> None:
 
 def bench_questions(count: int) -> tuple[list, str]:
     """count published bank questions of mixed types: the real bank when it loads, else generated ones."""
-    from quizzes.bank_io import BankError, load_bank
+    from quizzes.bank.fixtures import BankError, load_bank
     from quizzes.models import Question
 
     try:
@@ -176,7 +176,7 @@ def bench_questions(count: int) -> tuple[list, str]:
 
 def generate_questions(count: int, prefix: str = "bench") -> None:
     """Questions of every type, saved with the bank loader's own save_question."""
-    from quizzes.bank_io import save_question
+    from quizzes.bank.fixtures import save_question
     from quizzes.models import Source
 
     source, _ = Source.objects.get_or_create(file_name="bench.txt", defaults={"author": "Bench", "title": "Bench"})

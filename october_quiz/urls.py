@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from quizzes.views.accounts import LoginView, PasswordChangeView
+from quizzes.accounts.views import LoginView, PasswordChangeView
 
 urlpatterns = [
     path("admin/", admin.site.urls),

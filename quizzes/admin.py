@@ -24,16 +24,16 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods
 
 from quizzes import models
-from quizzes.admin_forms import (
+from quizzes.bank.admin_forms import (
     GiftConfirmForm,
     GiftUploadForm,
     QuestionAdminForm,
     saved_question_problems,
     saved_questions_problems,
 )
-from quizzes.answers import Presentation, present
-from quizzes.bank_io import question_to_dict, save_question
-from quizzes.gift_io import GiftReport, gift_import, questions_gift
+from quizzes.bank.answers import Presentation, present
+from quizzes.bank.fixtures import question_to_dict, save_question
+from quizzes.bank.gift_db import GiftReport, gift_import, questions_gift
 
 IMPORT_TEMPLATE = "admin/quizzes/question/import_gift.html"
 PREVIEW_TEMPLATE = "admin/quizzes/question/preview.html"

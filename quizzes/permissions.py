@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -53,3 +57,16 @@ def can_edit_quiz_set(user, quiz_set) -> bool:
 def can_edit_question(user, question) -> bool:
     """Teachers edit only the questions they wrote; bank questions are edited by admins."""
     return user.is_authenticated and question.owner_id is not None and question.owner_id == user.pk
+
+
+def teacher_required(view):
+    """Teachers only (staff use Django admin); students get a 403 with a clear message."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_teacher:
+            raise PermissionDenied("This page is for teachers.")
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -1,22 +1,20 @@
-"""URLs of the quizzes app."""
+"""URLs of the quizzes app: one module per part of the classroom, included here."""
 
-from django.urls import path
+from django.urls import include, path
 
-from quizzes.urlconf import assignments, builder, classes, scores
-from quizzes.views import accounts, student, teacher
+from quizzes.accounts import views as accounts
+from quizzes.attempts import views as attempts
+from quizzes.classroom import views as classroom
 
 urlpatterns = [
-    path("", student.home, name="home"),
-    path("student/", student.dashboard, name="student_dashboard"),
-    path("join/", accounts.join, name="join"),
+    path("", attempts.home, name="home"),
+    path("student/", attempts.dashboard, name="student_dashboard"),
+    path("join/", classroom.join, name="join"),
     path("signup/", accounts.signup, name="signup"),
-    path("assignments/<int:pk>/start/", student.start, name="assignment_start"),
-    path("attempts/<int:pk>/", student.attempt, name="attempt"),
-    path("attempts/<int:pk>/questions/<int:position>/", student.answer, name="attempt_answer"),
-    path("attempts/<int:pk>/finish/", student.finish, name="attempt_finish"),
-    path("attempts/<int:pk>/submit/", student.submit, name="attempt_submit"),
-    path("attempts/<int:pk>/results/", student.results, name="attempt_results"),
-    path("teach/", teacher.dashboard, name="teacher_dashboard"),
+    path("teach/", classroom.dashboard, name="teacher_dashboard"),
+    path("", include("quizzes.attempts.urls")),
+    path("", include("quizzes.classroom.urls")),
+    path("", include("quizzes.authoring.urls")),
+    path("", include("quizzes.assignments.urls")),
+    path("", include("quizzes.scores.urls")),
 ]
-
-urlpatterns += classes.urlpatterns + builder.urlpatterns + assignments.urlpatterns + scores.urlpatterns

@@ -2,10 +2,10 @@
 
 from django.http import QueryDict
 
-from quizzes.answers import parse_answer, present
+from quizzes.attempts.selectors import attempt_responses
+from quizzes.attempts.services import attempt_start, attempt_submit, response_record
+from quizzes.bank.answers import parse_answer, present
 from quizzes.models import Assignment, Attempt, Question
-from quizzes.selectors import attempt_responses
-from quizzes.services.attempts import attempt_start, attempt_submit, response_record
 
 
 def form_for(attempt: Attempt, question: Question, *, right: bool = True) -> dict:

@@ -38,7 +38,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "quizzes.middleware.PasswordChangeRequiredMiddleware",
+    "quizzes.accounts.middleware.PasswordChangeRequiredMiddleware",
     "quizzes.middleware.MethodNotAllowedPageMiddleware",
 ]
 

@@ -4,8 +4,8 @@ import django.contrib.auth.models
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import quizzes.models.attempts
-import quizzes.models.classes
+import quizzes.attempts.models
+import quizzes.classroom.models
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.PositiveSmallIntegerField(default=1)),
-                ('seed', models.PositiveIntegerField(default=quizzes.models.attempts.new_seed, help_text="Fixes this attempt's shuffles.")),
+                ('seed', models.PositiveIntegerField(default=quizzes.attempts.models.new_seed, help_text="Fixes this attempt's shuffles.")),
                 ('started_at', models.DateTimeField(auto_now_add=True)),
                 ('deadline', models.DateTimeField(blank=True, help_text='When a timed attempt ends.', null=True)),
                 ('submitted_at', models.DateTimeField(blank=True, null=True)),
@@ -120,7 +120,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=100)),
-                ('join_code', models.CharField(default=quizzes.models.classes.new_join_code, max_length=12, unique=True)),
+                ('join_code', models.CharField(default=quizzes.classroom.models.new_join_code, max_length=12, unique=True)),
                 ('archived_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('teacher', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='taught_classes', to=settings.AUTH_USER_MODEL)),

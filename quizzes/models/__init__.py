@@ -1,9 +1,15 @@
-"""The models of October Quiz, one module per part of the classroom."""
+"""Every model of October Quiz, re-exported from the domain package that defines it.
 
-from .attempts import Attempt, Response
-from .bank import AcceptedAnswer, Choice, Citation, MatchingPair, OrderingItem, Question, Source, Topic
-from .classes import Accommodation, Assignment, Classroom, Enrollment, QuizSet, QuizSetItem
-from .people import User
+The models live in their packages (``quizzes/bank/models.py``, ``quizzes/attempts/models.py``, ...); this module
+imports them all so that ``from quizzes.models import Attempt`` works everywhere and the app label stays ``quizzes``.
+"""
+
+from quizzes.accounts.models import User
+from quizzes.assignments.models import Accommodation, Assignment
+from quizzes.attempts.models import Attempt, Response
+from quizzes.authoring.models import QuizSet, QuizSetItem
+from quizzes.bank.models import AcceptedAnswer, Choice, Citation, MatchingPair, OrderingItem, Question, Source, Topic
+from quizzes.classroom.models import Classroom, Enrollment
 
 __all__ = [
     "Accommodation",

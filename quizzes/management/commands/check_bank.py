@@ -4,9 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes.bank_io import question_to_dict
+from quizzes.bank.fixtures import question_to_dict
+from quizzes.bank.rules import bank_problems, load_source_texts
 from quizzes.models import Question, Topic
-from quizzes.question_rules import bank_problems, load_source_texts
 
 
 class Command(BaseCommand):

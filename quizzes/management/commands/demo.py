@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from quizzes.bank_io import load_bank
+from quizzes.bank.fixtures import load_bank
 from quizzes.models import Assignment, Classroom, Enrollment, Question, QuizSet, QuizSetItem, User
 
 PASSWORD = "october1917"

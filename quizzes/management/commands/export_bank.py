@@ -5,7 +5,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from quizzes.bank_export import export_rows
+from quizzes.bank.export import export_rows
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes.gift_io import questions_for_export, questions_gift, source_named, topic_named
+from quizzes.bank.gift_db import questions_for_export, questions_gift, source_named, topic_named
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes.gift_io import GiftFileError, decode_gift, gift_import, source_named, topic_named
+from quizzes.bank.gift_db import GiftFileError, decode_gift, gift_import, source_named, topic_named
 
 
 class Command(BaseCommand):

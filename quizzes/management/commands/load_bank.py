@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes.bank_io import FIXTURES, BankError, load_bank
+from quizzes.bank.fixtures import FIXTURES, BankError, load_bank
 
 
 class Command(BaseCommand):

@@ -1,0 +1,324 @@
+"""Assignments: giving a set to classes, changing their settings, closing and reopening them, accommodations.
+
+What happens to attempts already under way when the settings change (see `attempts_recap`):
+- extending never hurts: a longer time limit, a later due date or more extra time lengthens them too;
+- a shorter time limit never shortens them: the student started under the old one;
+- a due date with late work refused is a hard stop: moving it earlier, or switching late work off, ends them at
+  the new due date (never before the moment of the change, and with the usual grace period);
+- attempts whose time had already run out stay over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+from django.db import models, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from quizzes.attempts.services import attempt_submit, is_expired
+from quizzes.attempts.terms import terms_for
+from quizzes.models import (
+    Accommodation,
+    Assignment,
+    Attempt,
+    Classroom,
+    Enrollment,
+    Question,
+    QuizSet,
+    QuizSetItem,
+    User,
+)
+
+
+class AssignmentError(ValueError):
+    """The change cannot be made; the message is shown to the teacher."""
+
+
+@dataclass(frozen=True)
+class AssignmentSettings:
+    """Everything a teacher chooses about an assignment, beyond its set and class."""
+
+    title: str
+    opens_at: datetime
+    due_at: datetime | None
+    time_limit_minutes: int | None
+    attempts_allowed: int
+    counting: str
+    shuffle_questions: bool
+    shuffle_choices: bool
+    feedback: str
+    show_correct_answers: bool
+    allow_late: bool
+
+    @classmethod
+    def of(cls, assignment: Assignment) -> AssignmentSettings:
+        return cls(**{field.name: getattr(assignment, field.name) for field in fields(cls)})
+
+    @classmethod
+    def from_cleaned(cls, cleaned: dict) -> AssignmentSettings:
+        return cls(**{field.name: cleaned[field.name] for field in fields(cls)})
+
+    def check(self) -> None:
+        if self.due_at is not None and self.due_at <= self.opens_at:
+            raise AssignmentError("The due date must be after the quiz opens.")
+        if self.feedback == Assignment.Feedback.AFTER_DUE and self.due_at is None:
+            raise AssignmentError("Feedback after the due date needs a due date.")
+
+
+def _apply(assignment: Assignment, settings: AssignmentSettings) -> None:
+    for field in fields(AssignmentSettings):
+        setattr(assignment, field.name, getattr(settings, field.name))
+    title = settings.title.strip()
+    # A title left as the set's own keeps following the set (Assignment.display_title).
+    assignment.title = "" if title == assignment.quiz_set.title else title
+
+
+# -- Writes ----------------------------------------------------------------------------------------------------
+
+
+def assignment_create(
+    *, teacher: User, quiz_set: QuizSet, classrooms: list[Classroom], settings: AssignmentSettings
+) -> list[Assignment]:
+    """One assignment of the set per class, all or none."""
+    if not classrooms:
+        raise AssignmentError("Choose at least one class.")
+    if any(classroom.teacher_id != teacher.pk or classroom.archived_at for classroom in classrooms):
+        raise AssignmentError("You can only assign quizzes to your own current classes.")
+    if quiz_set.owner_id not in (None, teacher.pk):
+        raise AssignmentError("You can only assign your own quiz sets and the shared ones.")
+    settings.check()
+    created = []
+    with transaction.atomic():
+        for classroom in sorted(classrooms, key=lambda c: (c.name, c.pk)):
+            assignment = Assignment(quiz_set=quiz_set, classroom=classroom)
+            _apply(assignment, settings)
+            assignment.save()
+            created.append(assignment)
+    return created
+
+
+def assignment_update(*, assignment: Assignment, settings: AssignmentSettings, now=None) -> Assignment:
+    """Save new settings and bring the attempts under way in line with them (see the module's rule)."""
+    settings.check()
+    now = now or timezone.now()
+    with transaction.atomic():
+        _apply(assignment, settings)
+        assignment.save()
+        attempts_recap(assignment=assignment, now=now)
+    return assignment
+
+
+def attempts_recap(*, assignment: Assignment, student: User | None = None, now=None) -> int:
+    """Move the deadlines of attempts under way to what the current terms give; how many moved."""
+    now = now or timezone.now()
+    attempts = Attempt.objects.in_progress().filter(assignment=assignment)
+    if student is not None:
+        attempts = attempts.filter(student=student)
+    accommodations = {a.student_id: a for a in Accommodation.objects.filter(assignment=assignment)}
+    moved = 0
+    for attempt in attempts:
+        if is_expired(attempt, now):
+            continue
+        terms = terms_for(assignment, attempt.student_id, accommodations.get(attempt.student_id))
+        deadline = recapped_deadline(attempt.deadline, terms.deadline(attempt.started_at), terms, now)
+        if deadline != attempt.deadline:
+            moved += Attempt.objects.in_progress().filter(pk=attempt.pk).update(deadline=deadline)
+    return moved
+
+
+def recapped_deadline(current: datetime | None, fresh: datetime | None, terms, now: datetime) -> datetime | None:
+    """An attempt's deadline after a change of terms: later when the new terms give more time, earlier only
+    when a due date with late work refused now falls before it (and then not before now)."""
+    deadline = current
+    if current is not None and (fresh is None or fresh > current):
+        deadline = fresh
+    if terms.due_at is not None and not terms.allow_late:
+        hard_stop = max(terms.due_at, now)
+        if deadline is None or hard_stop < deadline:
+            deadline = hard_stop
+    return deadline
+
+
+def assignment_close(*, assignment: Assignment, now=None) -> int:
+    """Close early: no new attempts, and attempts under way are submitted with the answers they have.
+    Returns how many were submitted; closing a closed assignment changes nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        if locked.closed_at is not None:
+            assignment.closed_at = locked.closed_at
+            return 0
+        locked.closed_at = assignment.closed_at = now
+        locked.save(update_fields=["closed_at"])
+        under_way = list(Attempt.objects.in_progress().filter(assignment=assignment))
+        for attempt in under_way:
+            attempt_submit(attempt=attempt, now=now, auto=True)
+    return len(under_way)
+
+
+def assignment_reopen(*, assignment: Assignment, due_at: datetime | None = None, now=None) -> Assignment:
+    """Open a closed assignment again; past its due date it needs a new one, later than now."""
+    now = now or timezone.now()
+    if assignment.closed_at is None:
+        raise AssignmentError("This assignment is already open.")
+    if due_at is None and assignment.is_past_due(now):
+        raise AssignmentError("The due date has passed: give a new due date to reopen the quiz.")
+    if due_at is not None and due_at <= now:
+        raise AssignmentError("The new due date must be in the future.")
+    if due_at is not None and due_at <= assignment.opens_at:
+        raise AssignmentError("The due date must be after the quiz opens.")
+    with transaction.atomic():
+        assignment.closed_at = None
+        if due_at is not None:
+            assignment.due_at = due_at
+        assignment.save(update_fields=["closed_at", "due_at"])
+    return assignment
+
+
+@dataclass(frozen=True)
+class AccommodationTerms:
+    """What a teacher gives one student; all zero and no date means nothing beyond the assignment."""
+
+    extra_time_percent: int = 0
+    extra_time_minutes: int = 0
+    extra_attempts: int = 0
+    due_at: datetime | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.extra_time_percent or self.extra_time_minutes or self.extra_attempts or self.due_at)
+
+
+MAX_EXTRA_TIME_PERCENT = 400
+MAX_EXTRA_TIME_MINUTES = 600
+MAX_EXTRA_ATTEMPTS = 20
+
+
+def accommodation_set(
+    *, assignment: Assignment, student: User, terms: AccommodationTerms, now=None
+) -> Accommodation | None:
+    """Give the student these terms (or remove their accommodation when the terms are empty).
+    Attempts under way get the extra time at once; an earlier personal due date follows the module's rule."""
+    if not Enrollment.objects.current().filter(classroom_id=assignment.classroom_id, student=student).exists():
+        raise AssignmentError("That student is not in this class.")
+    if not 0 <= terms.extra_time_percent <= MAX_EXTRA_TIME_PERCENT:
+        raise AssignmentError(f"Extra time in percent must be between 0 and {MAX_EXTRA_TIME_PERCENT}.")
+    if not 0 <= terms.extra_time_minutes <= MAX_EXTRA_TIME_MINUTES:
+        raise AssignmentError(f"Extra time in minutes must be between 0 and {MAX_EXTRA_TIME_MINUTES}.")
+    if not 0 <= terms.extra_attempts <= MAX_EXTRA_ATTEMPTS:
+        raise AssignmentError(f"Extra attempts must be between 0 and {MAX_EXTRA_ATTEMPTS}.")
+    if terms.due_at is not None and terms.due_at <= assignment.opens_at:
+        raise AssignmentError("A personal due date must be after the quiz opens.")
+    with transaction.atomic():
+        if terms.is_empty:
+            Accommodation.objects.filter(assignment=assignment, student=student).delete()
+            accommodation = None
+        else:
+            accommodation, _ = Accommodation.objects.update_or_create(
+                assignment=assignment,
+                student=student,
+                defaults={field.name: getattr(terms, field.name) for field in fields(AccommodationTerms)},
+            )
+        attempts_recap(assignment=assignment, student=student, now=now)
+    return accommodation
+
+
+def accommodation_clear(*, assignment: Assignment, student: User, now=None) -> None:
+    accommodation_set(assignment=assignment, student=student, terms=AccommodationTerms(), now=now)
+
+
+# -- Reads -----------------------------------------------------------------------------------------------------
+
+
+class Status(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    OPEN = "open", "Open"
+    PAST_DUE = "past_due", "Past due"
+    CLOSED = "closed", "Closed"
+
+
+def assignment_status(assignment: Assignment, now=None) -> Status:
+    now = now or timezone.now()
+    if assignment.closed_at is not None:
+        return Status.CLOSED
+    if now < assignment.opens_at:
+        return Status.SCHEDULED
+    if assignment.is_past_due(now):
+        return Status.PAST_DUE
+    return Status.OPEN
+
+
+@dataclass(frozen=True)
+class AssignmentCounts:
+    """Current students of the class, and how many of them did what; one query whatever the class size."""
+
+    students: int
+    started: int
+    in_progress: int
+    submitted: int
+    late: int
+    accommodated: int
+    questions: int
+
+
+def assignment_counts(assignment: Assignment) -> AssignmentCounts:
+    attempts = Attempt.objects.filter(assignment=assignment, student=OuterRef("student"))
+    accommodations = Accommodation.objects.filter(assignment=assignment, student=OuterRef("student"))
+    counts = (
+        Enrollment.objects.current()
+        .filter(classroom_id=assignment.classroom_id)
+        .aggregate(
+            students=Count("pk"),
+            started=Count("pk", filter=Q(Exists(attempts))),
+            in_progress=Count("pk", filter=Q(Exists(attempts.filter(submitted_at__isnull=True)))),
+            submitted=Count("pk", filter=Q(Exists(attempts.filter(submitted_at__isnull=False)))),
+            late=Count("pk", filter=Q(Exists(attempts.filter(submitted_at__isnull=False, is_late=True)))),
+            accommodated=Count("pk", filter=Q(Exists(accommodations))),
+        )
+    )
+    if assignment.quiz_set.is_random:
+        questions = assignment.quiz_set.rule_count
+    else:
+        # What an attempt gets: draft questions in the set are left out when it starts.
+        questions = QuizSetItem.objects.filter(
+            quiz_set_id=assignment.quiz_set_id, question__status=Question.Status.PUBLISHED
+        ).count()
+    return AssignmentCounts(**counts, questions=questions)
+
+
+@dataclass(frozen=True)
+class AccommodationRow:
+    """A current student of the class and what they have beyond the assignment's settings, if anything."""
+
+    student: User
+    accommodation: Accommodation | None
+
+
+def accommodation_rows(assignment: Assignment) -> list[AccommodationRow]:
+    """Every current student of the class with their accommodation, in two queries whatever the class size."""
+    enrollments = (
+        Enrollment.objects.current()
+        .filter(classroom_id=assignment.classroom_id)
+        .select_related("student")
+        .order_by("student__last_name", "student__first_name", "student__username")
+    )
+    accommodations = {a.student_id: a for a in Accommodation.objects.filter(assignment=assignment)}
+    return [AccommodationRow(e.student, accommodations.get(e.student_id)) for e in enrollments]
+
+
+def current_students(assignment: Assignment):
+    """The class's current students, for choosing one; a queryset so that forms refuse anyone else."""
+    return User.objects.filter(
+        enrollments__classroom_id=assignment.classroom_id, enrollments__left_at__isnull=True
+    ).order_by("last_name", "first_name", "username")
+
+
+def assignable_classes(teacher: User):
+    return Classroom.objects.filter(teacher=teacher, archived_at__isnull=True).order_by("name", "pk")
+
+
+def assignable_sets(teacher: User):
+    """The sets a teacher may assign: their own and the shared ones."""
+    return QuizSet.objects.filter(Q(owner=teacher) | Q(owner__isnull=True))

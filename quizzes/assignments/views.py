@@ -1,0 +1,190 @@
+"""The teacher's assignments: assigning a set to classes, settings, closing and reopening, accommodations.
+
+The views share their names with the services that do the work (`services.assignment_close`, ...)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from quizzes.assignments.forms import (
+    AccommodationForm,
+    AssignmentCreateForm,
+    AssignmentSettingsForm,
+    ReopenForm,
+    StudentChoiceForm,
+)
+from quizzes.assignments.services import (
+    AssignmentError,
+    accommodation_clear,
+    accommodation_rows,
+    accommodation_set,
+    assignable_sets,
+    assignment_counts,
+    assignment_status,
+    assignment_update,
+)
+from quizzes.htmx import redirect_page, render_page_or_partial
+from quizzes.models import Assignment
+from quizzes.permissions import teacher_assignment, teacher_required
+from quizzes.assignments import services
+
+TEMPLATES = "quizzes/assignments"
+CREATE = f"{TEMPLATES}/create.html"
+DETAIL = f"{TEMPLATES}/detail.html"
+ACCOMMODATIONS = f"{TEMPLATES}/accommodations.html"
+
+
+@teacher_required
+@require_http_methods(["GET", "POST"])
+def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    quiz_set = get_object_or_404(assignable_sets(request.user), pk=pk)
+    form = AssignmentCreateForm(request.POST or None, teacher=request.user, quiz_set=quiz_set)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.assignment_create(
+                teacher=request.user,
+                quiz_set=quiz_set,
+                classrooms=list(form.cleaned_data["classrooms"]),
+                settings=form.assignment_settings(),
+            )
+        except AssignmentError as error:
+            form.add_error(None, str(error))
+        else:
+            names = ", ".join(assignment.classroom.name for assignment in created)
+            messages.success(request, f"{created[0].display_title} is assigned to {names}.")
+            url = (
+                reverse("assignment_detail", args=[created[0].pk])
+                if len(created) == 1
+                else reverse("teacher_dashboard")
+            )
+            return redirect_page(request, url)
+    context = {"form": form, "quiz_set": quiz_set}
+    return render_page_or_partial(request, CREATE, "assign-form", context, status=422 if form.errors else 200)
+
+
+@teacher_required
+@require_http_methods(["GET", "POST"])
+def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The assignment in words, its counts, and (POST) a change of its settings."""
+    assignment = teacher_assignment(request.user, pk)
+    initial = AssignmentSettingsForm.initial_for(assignment)
+    form = AssignmentSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment_update(assignment=assignment, settings=form.assignment_settings())
+        except AssignmentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The settings are saved.")
+            return redirect_page(request, reverse("assignment_detail", args=[assignment.pk]))
+    context = _detail_context(assignment, settings_form=form)
+    return render_page_or_partial(request, DETAIL, "settings-form", context, status=422 if form.errors else 200)
+
+
+def _detail_context(assignment: Assignment, **forms) -> dict:
+    now = timezone.now()
+    context = {
+        "assignment": assignment,
+        "now": now,
+        "status": assignment_status(assignment, now),
+        "counts": assignment_counts(assignment),
+        "settings_form": AssignmentSettingsForm(initial=AssignmentSettingsForm.initial_for(assignment)),
+        "reopen_form": ReopenForm(assignment=assignment, now=now),
+    }
+    return context | forms
+
+
+@teacher_required
+@require_POST
+def assignment_close(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = teacher_assignment(request.user, pk)
+    if assignment.closed_at is not None:
+        messages.info(request, "This assignment was already closed.")
+    else:
+        messages.success(request, _closed_notice(services.assignment_close(assignment=assignment)))
+    return redirect_page(request, reverse("assignment_detail", args=[assignment.pk]))
+
+
+def _closed_notice(submitted: int) -> str:
+    notice = "Closed: students can no longer start this quiz."
+    if submitted == 1:
+        return f"{notice} 1 attempt under way was submitted with the answers saved so far."
+    if submitted:
+        return f"{notice} {submitted} attempts under way were submitted with the answers saved so far."
+    return notice
+
+
+@teacher_required
+@require_POST
+def assignment_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = teacher_assignment(request.user, pk)
+    if assignment.closed_at is None:
+        messages.info(request, "This assignment is already open.")
+        return redirect_page(request, reverse("assignment_detail", args=[assignment.pk]))
+    form = ReopenForm(request.POST, assignment=assignment)
+    if form.is_valid():
+        try:
+            services.assignment_reopen(assignment=assignment, due_at=form.cleaned_data["due_at"], now=form.now)
+        except AssignmentError as error:
+            form.add_error("due_at", str(error))
+        else:
+            messages.success(request, "Reopened: students can start this quiz again.")
+            return redirect_page(request, reverse("assignment_detail", args=[assignment.pk]))
+    context = _detail_context(assignment, reopen_form=form)
+    return render_page_or_partial(request, DETAIL, "close-panel", context, status=422)
+
+
+@teacher_required
+@require_http_methods(["GET", "POST"])
+def accommodation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The class's students with what each has beyond the settings; POST sets (or, with `clear`, removes) one."""
+    assignment = teacher_assignment(request.user, pk)
+    rows = accommodation_rows(assignment)
+    if request.method == "GET":
+        chosen = next((row for row in rows if str(row.student.pk) == request.GET.get("student")), None)
+        initial = AccommodationForm.initial_for(chosen.accommodation) if chosen else {}
+        if chosen and not initial:
+            initial = {"student": chosen.student.pk}
+        form = AccommodationForm(initial=initial, assignment=assignment)
+        context = {"assignment": assignment, "rows": rows, "form": form, "chosen": chosen}
+        return render_page_or_partial(request, ACCOMMODATIONS, "accommodations", context)
+    clearing = "clear" in request.POST
+    form = (StudentChoiceForm if clearing else AccommodationForm)(request.POST, assignment=assignment)
+    if form.is_valid():
+        student = form.cleaned_data["student"]
+        try:
+            if clearing:
+                accommodation_clear(assignment=assignment, student=student)
+                notice = f"{student.display_name} now has the same terms as the class."
+            else:
+                accommodation_set(assignment=assignment, student=student, terms=form.accommodation_terms())
+                notice = f"Saved the accommodation for {student.display_name}."
+        except AssignmentError as error:
+            form.add_error(None, str(error))
+        else:
+            return _accommodations_changed(request, assignment, notice)
+    context = {"assignment": assignment, "rows": rows, "form": form}
+    if clearing:
+        # The clear buttons carry only a student: say what went wrong above an empty form.
+        problem = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        context |= {"form": AccommodationForm(assignment=assignment), "problem": problem}
+    return render_page_or_partial(request, ACCOMMODATIONS, "accommodations", context, status=422)
+
+
+def _accommodations_changed(request: HttpRequest, assignment: Assignment, notice: str) -> HttpResponse:
+    """Under HTMX the table and an empty form, with the notice in the page's status line; a redirect otherwise."""
+    if request.htmx:
+        context = {
+            "assignment": assignment,
+            "rows": accommodation_rows(assignment),
+            "form": AccommodationForm(assignment=assignment),
+            "notice": notice,
+        }
+        return render(request, f"{TEMPLATES}/accommodations_changed.html", context)
+    messages.success(request, notice)
+    return redirect_page(request, reverse("accommodation_edit", args=[assignment.pk]))

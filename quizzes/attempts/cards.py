@@ -1,0 +1,209 @@
+"""What the quiz card and the results page show of a response, gathered in one place for templates."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.http import Http404
+from django.utils import timezone
+
+from quizzes.attempts.selectors import attempt_responses, load_question_parts, responses_at
+from quizzes.bank.answers import Presentation, answer_from_json, describe_answer, form_values, present
+from quizzes.models import Attempt, Response
+from quizzes.permissions import correct_answers_visible, feedback_after_each_question
+
+
+def next_position(positions: list[tuple[int, bool]], *, after: int) -> int | None:
+    """The next unanswered question after this one, else the first unanswered one, else None."""
+    unanswered = [p for p, answered in positions if not answered]
+    later = [p for p in unanswered if p > after]
+    return (later or unanswered or [None])[0]
+
+
+@dataclass
+class Verdict:
+    """Right or wrong in words and an icon name, never colour alone."""
+
+    correct: bool
+    partly: bool
+    points: object
+    max_points: object
+
+    @property
+    def word(self) -> str:
+        if self.correct:
+            return "Correct"
+        return "Partly right" if self.partly else "Not quite"
+
+    @property
+    def icon(self) -> str:
+        return "check" if self.correct else ("partial" if self.partly else "cross")
+
+    @property
+    def css(self) -> str:
+        return "right" if self.correct else ("partial" if self.partly else "wrong")
+
+
+def verdict_for(response: Response) -> Verdict | None:
+    if not response.is_answered:
+        return None
+    return Verdict(
+        correct=bool(response.is_correct),
+        partly=not response.is_correct and response.points > 0,
+        points=response.points,
+        max_points=response.question.points,
+    )
+
+
+@dataclass
+class QuizCard:
+    attempt: Attempt
+    response: Response
+    presentation: Presentation
+    positions: list[tuple[int, bool]]  # every position of the attempt and whether it has an answer
+    error: str = ""
+    kept_earlier: bool = False
+    now: object = field(default_factory=timezone.now)
+
+    @classmethod
+    def load(cls, attempt: Attempt, positions: list[tuple[int, bool]], position: int | None = None) -> QuizCard | None:
+        """The card for a position (the first unanswered one when it is missing or not in the attempt); None when
+        every question has an answer. positions: from student_attempt_and_positions."""
+        if position not in {p for p, _ in positions}:
+            position = next((p for p, answered in positions if not answered), None)
+            if position is None:
+                return None
+        return cls._load(attempt, positions, [position])[0]
+
+    @classmethod
+    def load_answering(
+        cls, attempt: Attempt, position: int, positions: list[tuple[int, bool]]
+    ) -> tuple[QuizCard, QuizCard | None]:
+        """The card an answer is sent from and, when the student moves straight on once it is saved, the card
+        that comes next, loaded in the queries of one card. positions: from student_attempt_and_positions."""
+        if position not in {p for p, _ in positions}:
+            raise Http404("This quiz has no such question.")
+        following = None
+        if not feedback_after_each_question(attempt.assignment):
+            following = next_position([(p, done or p == position) for p, done in positions], after=position)
+        cards = cls._load(attempt, positions, [position] if following is None else [position, following])
+        return cards[0], (cards[1] if len(cards) > 1 else None)
+
+    @classmethod
+    def _load(cls, attempt: Attempt, positions: list[tuple[int, bool]], wanted: list[int]) -> list[QuizCard]:
+        responses = responses_at(attempt, wanted)
+        # Citations show only in feedback after each question; the results page loads its own.
+        load_question_parts([r.question for r in responses], citations=feedback_after_each_question(attempt.assignment))
+        shuffle = attempt.assignment.shuffle_choices
+        return [
+            cls(
+                attempt=attempt,
+                response=response,
+                presentation=present(response.question, seed=attempt.seed, shuffle_choices=shuffle),
+                positions=positions,
+            )
+            for response in responses
+        ]
+
+    def answered(self) -> list[tuple[int, bool]]:
+        """The positions once this card's question has an answer."""
+        return [(p, answered or p == self.position) for p, answered in self.positions]
+
+    @property
+    def question(self):
+        return self.response.question
+
+    @property
+    def question_template(self) -> str:
+        """The form fields for the question's type."""
+        return f"quizzes/bank/questions/{self.question.type}.html"
+
+    @property
+    def position(self) -> int:
+        return self.response.position
+
+    @property
+    def total(self) -> int:
+        return len(self.positions)
+
+    @property
+    def answered_count(self) -> int:
+        return sum(1 for _, answered in self.positions if answered)
+
+    @property
+    def progress_percent(self) -> int:
+        return round(self.answered_count * 100 / self.total) if self.total else 0
+
+    @cached_property
+    def answer(self):
+        return answer_from_json(self.question.type, self.response.answer)
+
+    @cached_property
+    def values(self) -> dict:
+        return form_values(self.presentation, self.answer)
+
+    @property
+    def shows_feedback(self) -> bool:
+        return self.response.is_answered and feedback_after_each_question(self.attempt.assignment)
+
+    @property
+    def verdict(self) -> Verdict | None:
+        return verdict_for(self.response) if self.shows_feedback else None
+
+    @property
+    def your_answer(self) -> str:
+        return describe_answer(self.question, self.answer)
+
+    @property
+    def correct_answer(self) -> str:
+        return self.question.correct_answer_text() if self.shows_feedback else ""
+
+    @property
+    def show_correct_answer(self) -> bool:
+        return self.shows_feedback and self.attempt.assignment.show_correct_answers
+
+    @property
+    def previous_position(self) -> int | None:
+        return self.position - 1 if self.position > 1 else None
+
+    @property
+    def following_position(self) -> int | None:
+        return self.position + 1 if self.position < self.total else None
+
+    @property
+    def seconds_left(self) -> int | None:
+        if self.attempt.deadline is None:
+            return None
+        return max(0, math.ceil((self.attempt.deadline - self.now).total_seconds()))
+
+    @property
+    def slot_numbers(self) -> list[int]:
+        return list(range(len(self.presentation.items)))
+
+
+@dataclass
+class ReviewRow:
+    response: Response
+    verdict: Verdict | None
+    your_answer: str
+    correct_answer: str
+
+
+def reviewed_responses(attempt: Attempt) -> list[ReviewRow]:
+    """Each response with its verdict and the answers in words."""
+    show_correct = correct_answers_visible(attempt)
+    rows = []
+    for response in attempt_responses(attempt):
+        question = response.question
+        answer = answer_from_json(question.type, response.answer)
+        rows.append(
+            ReviewRow(
+                response=response,
+                verdict=verdict_for(response),
+                your_answer=describe_answer(question, answer),
+                correct_answer=question.correct_answer_text() if show_correct else "",
+            )
+        )
+    return rows

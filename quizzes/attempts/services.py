@@ -1,0 +1,203 @@
+"""Starting, answering and submitting attempts; the server enforces every rule here."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from quizzes.attempts import queries as rows
+from quizzes.attempts.terms import terms_for
+from quizzes.authoring.services import Rule, rule_questions
+from quizzes.bank.answers import answer_to_json
+from quizzes.bank.grading import grade
+from quizzes.models import Assignment, Attempt, Question, QuizSet, QuizSetItem, Response
+from quizzes.permissions import can_take_assignment, feedback_after_each_question
+
+
+class AttemptRefused(Exception):
+    """The attempt cannot be started or changed; the message is shown to the student."""
+
+    status = 403
+
+
+class AttemptClosed(AttemptRefused):
+    status = 409
+
+
+def grace() -> timedelta:
+    return timedelta(seconds=settings.ATTEMPT_GRACE_SECONDS)
+
+
+def is_expired(attempt: Attempt, now=None) -> bool:
+    """Past its deadline and the grace period given for answers still on their way."""
+    return attempt.deadline is not None and (now or timezone.now()) > attempt.deadline + grace()
+
+
+def draw_random(quiz_set: QuizSet, seed: int) -> list[Question]:
+    """A random set's own questions for one attempt: rule_count published bank questions that fit the rule."""
+    rule = Rule.of(quiz_set)
+    ids = sorted(rule_questions(rule).values_list("id", flat=True))
+    chosen = random.Random(seed).sample(ids, min(rule.count, len(ids)))
+    by_id = Question.objects.in_bulk(chosen)
+    return [by_id[i] for i in chosen]
+
+
+def _questions_for(assignment: Assignment, seed: int) -> list[Question]:
+    if assignment.quiz_set.is_random:
+        return draw_random(assignment.quiz_set, seed)
+    # Hand-written SQL (see quizzes.attempts.queries): every student runs this when the class starts.
+    items = rows.table(QuizSetItem)
+    questions = [
+        rows.build(Question, row)
+        for row in rows.fetch(
+            f"SELECT {rows.columns(Question, 'q')} FROM {rows.table(Question)} q "
+            f'JOIN {items} i ON i."question_id" = q."id" WHERE i."quiz_set_id" = %s AND q."status" = %s '
+            f"ORDER BY {rows.order_by(QuizSetItem, 'i')}",
+            [assignment.quiz_set_id, Question.Status.PUBLISHED],
+        )
+    ]
+    if assignment.shuffle_questions:
+        random.Random(seed).shuffle(questions)
+    return questions
+
+
+def attempt_start(*, student, assignment: Assignment, now=None) -> Attempt:
+    """The student's attempt in progress, or a new one when the assignment allows it.
+
+    Two starts at the same moment cannot both make an attempt: the constraints on the attempt's number and on
+    one attempt in progress refuse the second insert, and that request returns the first one's attempt."""
+    now = now or timezone.now()
+    mine = rows.select(
+        Attempt, '"student_id" = %s AND "assignment_id" = %s', [student.pk, assignment.pk], order='"number"'
+    )
+    current = next((a for a in mine if not a.is_submitted), None)
+    if current and is_expired(current, now):
+        attempt_submit(attempt=current, now=now, auto=True)
+        current = None
+    if current:
+        return current
+    if not can_take_assignment(student, assignment):
+        raise AttemptRefused("You are not in this class.")
+    terms = terms_for(assignment, student)
+    if not terms.is_open(now):
+        raise AttemptRefused("This quiz is not open.")
+    if terms.attempts_allowed - len(mine) < 1:
+        raise AttemptRefused("You have used all your attempts at this quiz.")
+    try:
+        with transaction.atomic():
+            # Lock the assignment so a teacher closing it cannot slip between this check and the new attempt.
+            if not Assignment.objects.select_for_update().filter(pk=assignment.pk, closed_at__isnull=True).exists():
+                raise AttemptRefused("This quiz is not open.")
+            number = max((a.number for a in mine), default=0) + 1
+            attempt = Attempt(student=student, assignment=assignment, number=number)
+            questions = _questions_for(assignment, attempt.seed)
+            if not questions:
+                raise AttemptRefused("This quiz has no questions yet.")
+            attempt.deadline = terms.deadline(attempt.started_at)
+            attempt.max_score = sum((q.points for q in questions), Decimal(0))
+            attempt.save()
+            Response.objects.bulk_create(
+                Response(attempt=attempt, question=q, position=n) for n, q in enumerate(questions, start=1)
+            )
+    except IntegrityError:
+        # Another request started it at the same moment: the constraint kept one, so use that one.
+        current = Attempt.objects.in_progress().filter(student=student, assignment=assignment).first()
+        if current is None:
+            raise AttemptRefused("You have used all your attempts at this quiz.") from None
+        return current
+    return attempt
+
+
+@dataclass
+class Recorded:
+    response: Response
+    kept_earlier: bool = False
+
+
+ALREADY_SUBMITTED = "This quiz was already submitted; your saved answers were kept."
+
+
+def response_record(*, attempt: Attempt, response: Response, answer, now=None) -> Recorded:
+    """Grade and save an answer. With feedback after each question the first answer stays.
+
+    One statement of hand-written SQL (see quizzes.attempts.queries; this runs for every answer of every student) saves the
+    answer only while the attempt is open. On PostgreSQL its sub-select locks the attempt's row, which orders it
+    against a submit (which locks that row too) and against other answers to the attempt; SQLite runs one write
+    at a time. With feedback after each question it only touches a response with no answer yet, so of two
+    answers racing for one question exactly one is saved."""
+    now = now or timezone.now()
+    result = grade(response.question.answer_key(), answer)
+    saved = {
+        "answer": answer_to_json(response.question.type, answer),
+        "points": result.points,
+        "is_correct": result.correct,
+        "answered_at": now,
+    }
+    open_until = Attempt._meta.get_field("deadline").get_db_prep_value(now - grace(), connection)
+    keep_first = ' AND "answered_at" IS NULL' if feedback_after_each_question(attempt.assignment) else ""
+    changed = rows.update_fields(
+        Response,
+        response.pk,
+        saved,
+        where=f'{keep_first} AND "attempt_id" IN (SELECT "id" FROM {rows.table(Attempt)} WHERE "id" = %s '
+        f'AND "submitted_at" IS NULL AND ("deadline" IS NULL OR "deadline" >= %s){rows.for_update()})',
+        params=[attempt.pk, open_until],
+    )
+    if not changed:
+        _refuse_if_closed(attempt, now)
+        response.refresh_from_db(fields=list(saved))
+        return Recorded(response=response, kept_earlier=True)
+    for name, value in saved.items():
+        setattr(response, name, value)
+    return Recorded(response=response)
+
+
+def _refuse_if_closed(attempt: Attempt, now) -> None:
+    """Why an answer was not saved, when the reason is that the attempt has closed."""
+    current = Attempt.objects.only("submitted_at", "deadline").get(pk=attempt.pk)
+    if current.is_submitted:
+        raise AttemptClosed(ALREADY_SUBMITTED)
+    if is_expired(current, now):
+        raise AttemptClosed("Time is up for this quiz.")
+
+
+def attempt_submit(*, attempt: Attempt, now=None, auto: bool = False) -> Attempt:
+    """Score and close the attempt, once, however many requests ask at the same time."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Hand-written SQL (see quizzes.attempts.queries), as for answers. The total is read after the lock is held, in a
+        # statement of its own, so it sees every answer saved before this submit.
+        locked = rows.select(Attempt, '"id" = %s', [attempt.pk], lock=True)[0]
+        if locked.is_submitted:
+            return locked
+        rows.cache_related(locked, "assignment", attempt.assignment)
+        found = rows.fetch(
+            f'SELECT SUM("points") FROM {rows.table(Response)} WHERE "attempt_id" = %s AND "answered_at" IS NOT NULL',
+            [attempt.pk],
+        )
+        (total,) = rows.build_values(Response, ["points"], found[0])
+        locked.score = total or Decimal(0)
+        locked.submitted_at = now
+        locked.auto_submitted = auto
+        due_at = terms_for(locked.assignment, locked.student_id).due_at
+        locked.is_late = due_at is not None and now > due_at + grace()
+        changes = ("score", "submitted_at", "auto_submitted", "is_late")
+        rows.update_fields(Attempt, locked.pk, {name: getattr(locked, name) for name in changes})
+    return locked
+
+
+def submit_if_expired(attempt: Attempt, now=None) -> bool:
+    """Submit a timed attempt whose time has run out; True when it is (now) submitted."""
+    if attempt.is_submitted:
+        return True
+    if is_expired(attempt, now):
+        attempt_submit(attempt=attempt, now=now, auto=True)
+        attempt.refresh_from_db()
+        return True
+    return False

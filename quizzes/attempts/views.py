@@ -1,0 +1,158 @@
+"""The student's side: dashboard, taking a quiz one question at a time, results."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import push_url
+
+from quizzes.attempts.cards import QuizCard, reviewed_responses
+from quizzes.attempts.selectors import (
+    assignment_with_class,
+    attempt_questions,
+    student_assignment_cards,
+    student_attempt,
+    student_attempt_and_positions,
+)
+from quizzes.attempts.services import (
+    ALREADY_SUBMITTED,
+    AttemptClosed,
+    AttemptRefused,
+    attempt_start,
+    attempt_submit,
+    response_record,
+    submit_if_expired,
+)
+from quizzes.bank.answers import AnswerError, parse_answer
+from quizzes.htmx import redirect_page, render_page_or_partial
+from quizzes.permissions import review_visible
+
+TAKE = "quizzes/attempts/take.html"
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_teacher:
+        return redirect("teacher_dashboard")
+    return redirect("student_dashboard")
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    cards = student_assignment_cards(request.user)
+    return render(request, "quizzes/attempts/dashboard.html", {"cards": cards, "now": timezone.now()})
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = assignment_with_class(pk)
+    try:
+        attempt = attempt_start(student=request.user, assignment=assignment)
+    except AttemptRefused as refused:
+        return render(request, "quizzes/refused.html", {"message": str(refused)}, status=refused.status)
+    return redirect_page(request, reverse("attempt", args=[attempt.pk]))
+
+
+def _closed(request: HttpRequest, attempt, message: str, status: int = 409) -> HttpResponse:
+    """The attempt can take no more answers: say so, and lead to the results."""
+    if request.htmx:
+        return render(
+            request, "quizzes/attempts/closed.html#closed", {"attempt": attempt, "message": message}, status=status
+        )
+    messages.info(request, message)
+    return redirect("attempt_results", attempt.pk)
+
+
+@login_required
+@require_GET
+def attempt(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt, positions = student_attempt_and_positions(request.user, pk)
+    if submit_if_expired(attempt):
+        return redirect_page(request, reverse("attempt_results", args=[attempt.pk]))
+    position = _requested_position(request)
+    card = QuizCard.load(attempt, positions, position)
+    if card is None:
+        return redirect_page(request, reverse("attempt_finish", args=[attempt.pk]))
+    return render_page_or_partial(request, TAKE, "quiz-card", {"card": card})
+
+
+def _requested_position(request: HttpRequest) -> int | None:
+    try:
+        return int(request.GET["q"])
+    except (KeyError, ValueError):
+        return None
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    attempt, positions = student_attempt_and_positions(request.user, pk)
+    if attempt.is_submitted:
+        return _closed(request, attempt, ALREADY_SUBMITTED)
+    if submit_if_expired(attempt):
+        return _closed(request, attempt, "Time is up: your quiz was submitted with the answers you had saved.")
+    card, following_card = QuizCard.load_answering(attempt, position, positions)
+    try:
+        given = parse_answer(card.presentation, request.POST)
+        recorded = response_record(attempt=attempt, response=card.response, answer=given)
+    except AnswerError as error:
+        card.error = str(error)
+        return render_page_or_partial(request, TAKE, "quiz-card", {"card": card}, status=422)
+    except AttemptClosed as closed:
+        return _closed(request, attempt, str(closed))
+    card.kept_earlier = recorded.kept_earlier
+    card.positions = card.answered()  # the progress bar counts the answer just given
+    if card.shows_feedback:
+        if not request.htmx:
+            return redirect(f"{reverse('attempt', args=[attempt.pk])}?q={position}")
+        return render_page_or_partial(request, TAKE, "quiz-card", {"card": card})
+    if following_card is None:
+        return redirect_page(request, reverse("attempt_finish", args=[attempt.pk]))
+    url = f"{reverse('attempt', args=[attempt.pk])}?q={following_card.position}"
+    if not request.htmx:
+        return redirect_page(request, url)
+    following_card.positions = card.positions
+    return push_url(render_page_or_partial(request, TAKE, "quiz-card", {"card": following_card}), url)
+
+
+@login_required
+@require_GET
+def finish(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = student_attempt(request.user, pk)
+    if submit_if_expired(attempt):
+        return redirect("attempt_results", attempt.pk)
+    responses = attempt_questions(attempt)
+    unanswered = [r for r in responses if not r.is_answered]
+    return render(
+        request, "quizzes/attempts/finish.html", {"attempt": attempt, "responses": responses, "unanswered": unanswered}
+    )
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = student_attempt(request.user, pk)
+    # The page's timer posts here when time runs out: record that the time limit ended it.
+    time_up = attempt.deadline is not None and timezone.now() >= attempt.deadline
+    attempt_submit(attempt=attempt, auto=time_up)
+    return redirect_page(request, reverse("attempt_results", args=[attempt.pk]))
+
+
+@login_required
+@require_http_methods(["GET"])
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = student_attempt(request.user, pk)
+    if not submit_if_expired(attempt):
+        return redirect("attempt", attempt.pk)
+    context = {"attempt": attempt, "review": review_visible(attempt)}
+    if context["review"]:
+        context["reviewed"] = reviewed_responses(attempt)
+    return render(request, "quizzes/attempts/results.html", context)

@@ -1,0 +1,1 @@
+"""The question bank: sources, topics, questions and their parts, the bank's rules, grading, YAML fixtures, export and GIFT."""

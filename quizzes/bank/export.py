@@ -1,0 +1,27 @@
+"""The bank as flat rows: one per question, with the answer as plain text (export_bank)."""
+
+from quizzes.bank.models import format_number
+from quizzes.models import Question
+
+
+def export_row(question: Question) -> dict:
+    citations = [{"source_file": c.source.file_name, "evidence": c.quote} for c in question.citations.all()]
+    first = citations[0] if citations else {"source_file": "", "evidence": ""}
+    return {
+        "id": question.key or str(question.pk),
+        "source_file": first["source_file"],
+        "type": question.type,
+        "prompt": question.prompt,
+        "answer": format_number(question.number) if question.type == "numeric" else question.correct_answer_text(),
+        "evidence": first["evidence"],
+        "citations": citations,
+        "explanation": question.explanation,
+        "topics": [t.slug for t in question.topics.all()],
+        "difficulty": question.difficulty,
+        "status": question.status,
+    }
+
+
+def export_rows(questions=None) -> list[dict]:
+    questions = questions if questions is not None else Question.objects.all()
+    return [export_row(q) for q in questions.with_answers().prefetch_related("topics").order_by("key", "id")]

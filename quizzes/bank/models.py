@@ -1,0 +1,268 @@
+"""The question bank: source documents, topics, questions and what each type needs to be graded."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from quizzes.bank.grading import AnswerKey
+
+
+class Source(models.Model):
+    file_name = models.CharField(max_length=100, unique=True)
+    author = models.CharField(max_length=200)
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=100, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["file_name"]
+
+    def __str__(self) -> str:
+        return f"{self.author}, {self.title}"
+
+    def natural_key(self):
+        return (self.file_name,)
+
+
+class Topic(models.Model):
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# The part relations each question type uses; the others stay empty for it.
+PARTS_BY_TYPE = {
+    "single": ("choices",),
+    "multiple": ("choices",),
+    "short_text": ("accepted_answers",),
+    "ordering": ("ordering_items",),
+    "matching": ("matching_pairs",),
+}
+PART_RELATIONS = ("choices", "accepted_answers", "ordering_items", "matching_pairs")
+
+
+class QuestionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Question.Status.PUBLISHED)
+
+    def bank(self):
+        """The shared bank: questions no teacher owns."""
+        return self.filter(owner__isnull=True)
+
+    def usable_by(self, teacher):
+        """What a teacher may put in a set: the published bank and their own questions."""
+        return self.filter(Q(owner__isnull=True, status=Question.Status.PUBLISHED) | Q(owner=teacher))
+
+    def with_answers(self):
+        """Everything grading and display need, in a fixed number of queries."""
+        return self.prefetch_related(
+            "choices", "accepted_answers", "ordering_items", "matching_pairs", "citations__source"
+        )
+
+
+class Question(models.Model):
+    class Type(models.TextChoices):
+        SINGLE = "single", "Single choice"
+        MULTIPLE = "multiple", "Multiple answers"
+        TRUE_FALSE = "true_false", "True or false"
+        SHORT_TEXT = "short_text", "Short text answer"
+        NUMERIC = "numeric", "Numeric"
+        ORDERING = "ordering", "Chronological order"
+        MATCHING = "matching", "Matching"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    class Difficulty(models.IntegerChoices):
+        RECALL = 1, "1 recall"
+        CONNECT = 2, "2 connect"
+        INTERPRET = 3, "3 interpret"
+
+    key = models.SlugField(
+        max_length=100, blank=True, default="", help_text="Stable name of a bank question in fixtures/bank."
+    )
+    type = models.CharField(max_length=12, choices=Type.choices)
+    prompt = models.TextField()
+    explanation = models.TextField(blank=True)
+    difficulty = models.PositiveSmallIntegerField(choices=Difficulty.choices, default=Difficulty.CONNECT)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    points = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal(1))
+    topics = models.ManyToManyField(Topic, blank=True, related_name="questions")
+    answer_bool = models.BooleanField(null=True, blank=True, help_text="True/false questions: the right answer.")
+    number = models.DecimalField(
+        max_digits=14, decimal_places=4, null=True, blank=True, help_text="Numeric questions: the right answer."
+    )
+    tolerance = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal(0))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="own_questions",
+        help_text="The teacher who wrote it; empty for the shared bank.",
+    )
+    copied_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+        help_text="The bank question a teacher duplicated to make this one.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["key"], condition=~Q(key=""), name="question_key_unique"),
+            models.CheckConstraint(condition=Q(difficulty__gte=1, difficulty__lte=3), name="question_difficulty_1_3"),
+            models.CheckConstraint(condition=Q(tolerance__gte=0), name="question_tolerance_not_negative"),
+            models.CheckConstraint(condition=Q(points__gt=0), name="question_points_positive"),
+            models.CheckConstraint(
+                condition=Q(
+                    type__in=["single", "multiple", "true_false", "short_text", "numeric", "ordering", "matching"]
+                ),
+                name="question_type_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key or self.pk}: {self.prompt[:60]}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def first_citation(self):
+        citations = list(self.citations.all())
+        return citations[0] if citations else None
+
+    def parts(self, relation: str) -> list:
+        """The rows of one of the question's part relations, or none when its type has no use for them (so a
+        question loaded with load_question_parts never queries for parts it does not have)."""
+        if relation not in PARTS_BY_TYPE.get(self.type, ()):
+            return []
+        return list(getattr(self, relation).all())
+
+    def answer_key(self) -> AnswerKey:
+        """The facts grading needs, read from prefetched relations (see with_answers and load_question_parts)."""
+        choices = self.parts("choices")
+        return AnswerKey(
+            type=self.type,
+            points=self.points,
+            choice_ids=tuple(c.id for c in choices),
+            correct_choice_ids=frozenset(c.id for c in choices if c.is_correct),
+            answer_bool=self.answer_bool,
+            accepted=tuple(a.text for a in self.parts("accepted_answers")),
+            number=self.number,
+            tolerance=self.tolerance,
+            item_ids=tuple(i.id for i in self.parts("ordering_items")),
+            pair_ids=tuple(p.id for p in self.parts("matching_pairs")),
+        )
+
+    def correct_answer_text(self) -> str:
+        """The right answer as plain text, as the export and the results page show it."""
+        match self.type:
+            case self.Type.SINGLE | self.Type.MULTIPLE:
+                return " | ".join(c.text for c in self.choices.all() if c.is_correct)
+            case self.Type.TRUE_FALSE:
+                return "True" if self.answer_bool else "False"
+            case self.Type.SHORT_TEXT:
+                accepted = list(self.accepted_answers.all())
+                return accepted[0].text if accepted else ""
+            case self.Type.NUMERIC:
+                return format_number(self.number, self.tolerance)
+            case self.Type.ORDERING:
+                return " > ".join(i.text for i in self.ordering_items.all())
+            case self.Type.MATCHING:
+                return " | ".join(f"{p.left} = {p.right}" for p in self.matching_pairs.all())
+        return ""
+
+
+def format_number(number: Decimal | None, tolerance: Decimal | None = None) -> str:
+    if number is None:
+        return ""
+    text = f"{number.normalize():f}"
+    if tolerance:
+        text += f" (± {tolerance.normalize():f})"
+    return text
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    text = models.CharField(max_length=500)
+    is_correct = models.BooleanField(default=False)
+    feedback = models.CharField(max_length=500, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class AcceptedAnswer(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="accepted_answers")
+    text = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["question", "text"], name="accepted_answer_unique")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class OrderingItem(models.Model):
+    """One item of an ordering question; position is its place in the correct order."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="ordering_items")
+    text = models.CharField(max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class MatchingPair(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="matching_pairs")
+    left = models.CharField(max_length=300)
+    right = models.CharField(max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.left} = {self.right}"
+
+
+class Citation(models.Model):
+    """A verbatim evidence quote from a source document that supports a question's answer."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    quote = models.TextField(help_text="Copied exactly from the document, at most 30 words.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.source.author}: {self.quote[:50]}"

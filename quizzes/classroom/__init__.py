@@ -1,0 +1,1 @@
+"""The classroom: classes, join codes, enrolment, rosters and one-time-password sheets."""

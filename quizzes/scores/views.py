@@ -1,0 +1,79 @@
+"""The teacher's score pages: the gradebook and its CSV, a student's record, one attempt, an assignment's results."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from quizzes.htmx import render_page_or_partial
+from quizzes.permissions import teacher_assignment, teacher_classroom, teacher_required
+from quizzes.scores import selectors as selectors_scores
+
+TEMPLATES = "quizzes/scores"
+
+
+@teacher_required
+@require_GET
+def gradebook(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sorted by ?sort=name|average|a<assignment id> and ?order=asc|desc; HTMX swaps only the table."""
+    classroom = teacher_classroom(request.user, pk)
+    book = selectors_scores.class_gradebook(
+        classroom, sort=request.GET.get("sort", ""), order=request.GET.get("order", "")
+    )
+    return render_page_or_partial(request, f"{TEMPLATES}/gradebook.html", "gradebook-table", {"gradebook": book})
+
+
+@teacher_required
+@require_GET
+def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    classroom = teacher_classroom(request.user, pk)
+    filename = f"{slugify(classroom.name) or 'class'}-gradebook-{timezone.localdate():%Y-%m-%d}.csv"
+    return HttpResponse(
+        selectors_scores.gradebook_csv(selectors_scores.class_gradebook(classroom)),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )
+
+
+@teacher_required
+@require_GET
+def student_record(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    record = selectors_scores.student_record(teacher_classroom(request.user, pk), student_pk)
+    return render(request, f"{TEMPLATES}/student_record.html", {"record": record})
+
+
+@teacher_required
+@require_GET
+def teacher_attempt(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = selectors_scores.taught_attempt(request.user, pk)
+    return render(
+        request, f"{TEMPLATES}/attempt.html", {"attempt": attempt, "reviewed": selectors_scores.teacher_review(attempt)}
+    )
+
+
+@teacher_required
+@require_GET
+def assignment_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """While the assignment is open the results region asks this URL again every few seconds (HTMX)."""
+    results = selectors_scores.assignment_results(teacher_assignment(request.user, pk))
+    return render_page_or_partial(request, f"{TEMPLATES}/results.html", "results", {"results": results})
+
+
+@login_required
+@require_GET
+def student_history(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_student:
+        raise PermissionDenied("This page is for students: teachers see their classes' gradebooks.")
+    now = timezone.now()
+    context = {
+        "classes": selectors_scores.student_history(request.user, now),
+        "now": now,
+        "median_minimum": selectors_scores.CLASS_MEDIAN_MINIMUM,
+    }
+    return render(request, "quizzes/scores/history.html", context)

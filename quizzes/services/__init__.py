@@ -1,1 +1,0 @@
-"""Writes that touch several models, each in one transaction."""

@@ -1,1 +1,0 @@
-"""URL patterns of the teacher's workspace, one module per part."""

@@ -1,1 +1,0 @@
-"""Views, split by who uses them."""

@@ -1,0 +1,162 @@
+"""Every URL of the app, for every kind of visitor, with the outcome written down.
+
+The URL list comes from the URL configuration, so a new view cannot escape this test: add its row below.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from quizzes.attempts.services import attempt_start
+from quizzes.models import Attempt, User
+from tests import factories
+
+VISITORS = ["anonymous", "other_student", "other_teacher", "staff", "student", "teacher"]
+OK, LOGIN, FORBIDDEN, MISSING = "ok", "login", 403, 404
+
+# Per URL name: (method, arguments, expected outcome per visitor in VISITORS order).
+# "ok" means the page or action worked for them (200, a redirect that is not to the login page, or 422 for
+# the empty form posted here); "login" a redirect to the login page.
+STUDENT_OWN = [LOGIN, MISSING, MISSING, MISSING, OK, MISSING]
+TEACHER_OWN = [LOGIN, FORBIDDEN, MISSING, MISSING, FORBIDDEN, OK]
+TEACHERS_ONLY = [LOGIN, FORBIDDEN, OK, OK, FORBIDDEN, OK]
+ANYONE_LOGGED_IN = [LOGIN, OK, OK, OK, OK, OK]
+MATRIX = {
+    "login": ("get", {}, [OK] * 6),
+    "logout": ("post", {}, [LOGIN] * 6),  # logging out leads to the login page
+    "password_change": ("get", {}, ANYONE_LOGGED_IN),
+    "password_change_done": ("get", {}, ANYONE_LOGGED_IN),
+    "home": ("get", {}, ANYONE_LOGGED_IN),
+    "student_dashboard": ("get", {}, ANYONE_LOGGED_IN),
+    "join": ("get", {}, ANYONE_LOGGED_IN),
+    "signup": ("get", {}, [OK] * 6),
+    "assignment_start": ("post", {"pk": "assignment"}, [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN]),
+    "attempt": ("get", {"pk": "attempt"}, STUDENT_OWN),
+    "attempt_answer": ("post", {"pk": "attempt", "position": 1}, STUDENT_OWN),
+    "attempt_finish": ("get", {"pk": "attempt"}, STUDENT_OWN),
+    "attempt_submit": ("post", {"pk": "attempt"}, STUDENT_OWN),
+    "attempt_results": ("get", {"pk": "attempt"}, STUDENT_OWN),
+    "student_history": ("get", {}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN]),
+    "teacher_dashboard": ("get", {}, TEACHERS_ONLY),
+    "class_create": ("get", {}, TEACHERS_ONLY),
+    "class_detail": ("get", {"pk": "classroom"}, TEACHER_OWN),
+    "class_edit": ("get", {"pk": "classroom"}, TEACHER_OWN),
+    "class_archive": ("post", {"pk": "classroom"}, [LOGIN, FORBIDDEN, MISSING, MISSING, FORBIDDEN, 400]),
+    "class_regenerate_code": ("post", {"pk": "classroom"}, TEACHER_OWN),
+    "roster_add": ("get", {"pk": "classroom"}, TEACHER_OWN),
+    "roster_sheet_csv": ("post", {"pk": "classroom"}, [LOGIN, FORBIDDEN, MISSING, MISSING, FORBIDDEN, 400]),
+    "roster_remove": ("post", {"pk": "classroom", "student_pk": "classmate"}, TEACHER_OWN),
+    "roster_restore": ("post", {"pk": "classroom", "student_pk": "classmate"}, TEACHER_OWN),
+    "roster_password": ("get", {"pk": "classroom", "student_pk": "classmate"}, TEACHER_OWN),
+    "set_list": ("get", {}, TEACHERS_ONLY),
+    "set_create": ("get", {}, TEACHERS_ONLY),
+    "set_builder": ("get", {"pk": "quiz_set"}, TEACHER_OWN),
+    "set_preview": ("get", {"pk": "quiz_set"}, TEACHER_OWN),
+    "set_add_question": ("post", {"pk": "quiz_set"}, [LOGIN, FORBIDDEN, MISSING, MISSING, FORBIDDEN, 400]),
+    "set_remove_question": ("post", {"pk": "quiz_set", "question_pk": "question"}, TEACHER_OWN),
+    "set_move_question": (
+        "post",
+        {"pk": "quiz_set", "question_pk": "question"},
+        [LOGIN, FORBIDDEN, MISSING, MISSING, FORBIDDEN, 400],
+    ),
+    "set_rule": ("post", {"pk": "quiz_set"}, TEACHER_OWN),
+    "set_rule_count": ("get", {"pk": "quiz_set"}, TEACHER_OWN),
+    "question_create": ("get", {}, TEACHERS_ONLY),
+    "question_edit": ("get", {"pk": "own_question"}, TEACHER_OWN),
+    "question_duplicate": ("post", {"pk": "question"}, TEACHERS_ONLY),
+    "assignment_create": ("get", {"pk": "quiz_set"}, TEACHER_OWN),
+    "assignment_detail": ("get", {"pk": "assignment"}, TEACHER_OWN),
+    "assignment_close": ("post", {"pk": "assignment"}, TEACHER_OWN),
+    "assignment_reopen": ("post", {"pk": "assignment"}, TEACHER_OWN),
+    "accommodation_edit": ("get", {"pk": "assignment"}, TEACHER_OWN),
+    "gradebook": ("get", {"pk": "classroom"}, TEACHER_OWN),
+    "gradebook_csv": ("get", {"pk": "classroom"}, TEACHER_OWN),
+    "student_record": ("get", {"pk": "classroom", "student_pk": "student"}, TEACHER_OWN),
+    "assignment_results": ("get", {"pk": "assignment"}, TEACHER_OWN),
+    "teacher_attempt": ("get", {"pk": "attempt"}, TEACHER_OWN),
+}
+
+
+def app_url_names() -> set[str]:
+    """Every named URL outside Django admin."""
+
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.app_name != "admin":
+                    yield from walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield pattern.name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def test_every_url_of_the_app_has_a_row_in_the_matrix():
+    assert app_url_names() == set(MATRIX)
+
+
+@pytest.fixture
+def world(school):
+    staff = factories.UserFactory(username="staff", is_staff=True, role=User.Role.TEACHER)
+    quiz_set = school.assignment.quiz_set
+    quiz_set.owner = school.teacher
+    quiz_set.save()
+    own_question = factories.QuestionFactory(owner=school.teacher)
+    attempt = attempt_start(student=school.student, assignment=school.assignment)
+    visitors = {
+        "anonymous": None,
+        "other_student": school.stranger,
+        "other_teacher": school.other_teacher,
+        "staff": staff,
+        "student": school.student,
+        "teacher": school.teacher,
+    }
+    objects = {
+        "assignment": school.assignment.pk,
+        "attempt": attempt.pk,
+        "classroom": school.classroom.pk,
+        "classmate": school.classmate.pk,
+        "student": school.student.pk,
+        "quiz_set": quiz_set.pk,
+        "question": school.questions["single"].pk,
+        "own_question": own_question.pk,
+    }
+    return visitors, objects, school
+
+
+def outcome(response) -> object:
+    if response.status_code == 302 and response.url.startswith(reverse("login")):
+        return LOGIN
+    if response.status_code in (200, 302, 422):
+        return OK
+    return response.status_code
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_visitor_gets_the_expected_outcome(world, name):
+    visitors, objects, school = world
+    method, arguments, expected = MATRIX[name]
+    kwargs = {key: objects[value] if isinstance(value, str) else value for key, value in arguments.items()}
+    url = reverse(name, kwargs=kwargs)
+    secret = school.questions["single"].explanation
+    got = {}
+    for visitor, user in visitors.items():
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        response = getattr(client, method)(url)
+        got[visitor] = outcome(response)
+        if visitor not in ("teacher", "student"):
+            assert secret not in response.content.decode(errors="replace"), f"{name} showed an answer to {visitor}"
+    assert got == dict(zip(VISITORS, expected, strict=True))
+
+
+def test_another_students_answers_never_reach_a_classmate(world):
+    visitors, objects, school = world
+    attempt = Attempt.objects.get(pk=objects["attempt"])
+    client = Client()
+    client.force_login(school.classmate)
+    for name in ("attempt", "attempt_finish", "attempt_results"):
+        assert client.get(reverse(name, args=[attempt.pk])).status_code == 404
+    assert client.get(reverse("student_history")).status_code == 200
+    assert "sasha" not in client.get(reverse("student_history")).content.decode()

@@ -1,0 +1,61 @@
+"""Settings read from the environment; production refuses the development secret key."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_check(env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_refuses_the_development_secret_key():
+    result = run_check({"DJANGO_SETTINGS_MODULE": "october_quiz.settings.prod", "SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "production refuses the development key" in result.stderr
+
+
+def test_production_starts_with_a_real_secret_key():
+    result = run_check(
+        {
+            "DJANGO_SETTINGS_MODULE": "october_quiz.settings.prod",
+            "SECRET_KEY": "x" * 20 + "a-real-random-secret-value-1917",
+        }
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def settings_value(expression: str, env: dict) -> str:
+    """What `expression` (over django.conf.settings) prints in a fresh process with these environment variables."""
+    out = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); from django.conf import settings; print({expression})"],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "october_quiz.settings.dev", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.strip()
+
+
+POSTGRES_URL = {"DATABASE_URL": "postgres://u@h:5432/d"}
+
+
+def test_database_url_selects_the_database():
+    assert settings_value("settings.DATABASES['default']['ENGINE']", POSTGRES_URL) == "django.db.backends.postgresql"
+
+
+def test_prepared_statements_follow_the_environment():
+    options = "settings.DATABASES['default'].get('OPTIONS', {})"
+    assert settings_value(options, POSTGRES_URL) == "{'prepare_threshold': 0}"
+    assert settings_value(options, {**POSTGRES_URL, "DB_PREPARED_STATEMENTS": "0"}) == "{}"
