@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from quizzes.assignments import services
 from quizzes.assignments.forms import (
     AccommodationForm,
     AssignmentCreateForm,
@@ -31,7 +32,6 @@ from quizzes.assignments.services import (
 from quizzes.htmx import redirect_page, render_page_or_partial
 from quizzes.models import Assignment
 from quizzes.permissions import teacher_assignment, teacher_required
-from quizzes.assignments import services
 
 TEMPLATES = "quizzes/assignments"
 CREATE = f"{TEMPLATES}/create.html"

@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from quizzes.attempts import queries as rows
 from quizzes.attempts.terms import terms_for
-from quizzes.authoring.services import Rule, rule_questions
+from quizzes.authoring.draw import draw_random
 from quizzes.bank.answers import answer_to_json
 from quizzes.bank.grading import grade
-from quizzes.models import Assignment, Attempt, Question, QuizSet, QuizSetItem, Response
+from quizzes.models import Assignment, Attempt, Question, QuizSetItem, Response
 from quizzes.permissions import can_take_assignment, feedback_after_each_question
 
 
@@ -37,15 +37,6 @@ def grace() -> timedelta:
 def is_expired(attempt: Attempt, now=None) -> bool:
     """Past its deadline and the grace period given for answers still on their way."""
     return attempt.deadline is not None and (now or timezone.now()) > attempt.deadline + grace()
-
-
-def draw_random(quiz_set: QuizSet, seed: int) -> list[Question]:
-    """A random set's own questions for one attempt: rule_count published bank questions that fit the rule."""
-    rule = Rule.of(quiz_set)
-    ids = sorted(rule_questions(rule).values_list("id", flat=True))
-    chosen = random.Random(seed).sample(ids, min(rule.count, len(ids)))
-    by_id = Question.objects.in_bulk(chosen)
-    return [by_id[i] for i in chosen]
 
 
 def _questions_for(assignment: Assignment, seed: int) -> list[Question]:

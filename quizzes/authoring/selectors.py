@@ -13,8 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from quizzes.attempts.services import draw_random
-from quizzes.authoring.services import Rule, rule_match_count
+from quizzes.authoring.draw import Rule, draw_random, rule_match_count
 from quizzes.bank.answers import Presentation, present
 from quizzes.models import Citation, Question, QuizSet, QuizSetItem
 

@@ -1,16 +1,16 @@
-"""Quiz sets: making them, putting bank questions in order, and the rule a random set draws by."""
+"""Writes of authoring: making quiz sets, putting bank questions in order, saving a random set's rule, and
+teachers' own questions."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.db.models import Max
 
 from quizzes.bank.fixtures import question_to_dict, save_question
 from quizzes.bank.rules import question_problems
-from quizzes.models import Choice, Citation, Question, QuizSet, QuizSetItem, Source, Topic
+from quizzes.models import Choice, Question, QuizSet, QuizSetItem, Source, Topic
 
 MAX_RULE_COUNT = 100
 
@@ -21,58 +21,6 @@ class QuizSetRefused(ValueError):
     def __init__(self, message: str, status: int = 400):
         super().__init__(message)
         self.status = status
-
-
-@dataclass(frozen=True)
-class Rule:
-    """What a random set draws from: the published shared bank, narrowed by topics, sources, types, difficulty.
-
-    Empty topics, sources or types mean "any"."""
-
-    count: int = 10
-    topic_ids: frozenset[int] = field(default_factory=frozenset)
-    source_ids: frozenset[int] = field(default_factory=frozenset)
-    types: tuple[str, ...] = ()
-    difficulty_min: int = 1
-    difficulty_max: int = 3
-
-    @classmethod
-    def of(cls, quiz_set: QuizSet) -> Rule:
-        """The set's saved rule; uses prefetched rule_topics/rule_sources when there are any."""
-        return cls(
-            count=quiz_set.rule_count,
-            topic_ids=frozenset(t.pk for t in quiz_set.rule_topics.all()),
-            source_ids=frozenset(s.pk for s in quiz_set.rule_sources.all()),
-            types=tuple(quiz_set.rule_types or ()),
-            difficulty_min=quiz_set.rule_difficulty_min,
-            difficulty_max=quiz_set.rule_difficulty_max,
-        )
-
-
-def rule_questions(rule: Rule) -> QuerySet[Question]:
-    """Every question a rule may draw, each once (subqueries, not joins, so no duplicates and no DISTINCT)."""
-    candidates = (
-        Question.objects.published()
-        .bank()
-        .filter(difficulty__gte=rule.difficulty_min, difficulty__lte=rule.difficulty_max)
-    )
-    if rule.topic_ids:
-        through = Question.topics.through
-        candidates = candidates.filter(
-            Exists(through.objects.filter(question_id=OuterRef("pk"), topic_id__in=rule.topic_ids))
-        )
-    if rule.source_ids:
-        candidates = candidates.filter(
-            Exists(Citation.objects.filter(question_id=OuterRef("pk"), source_id__in=rule.source_ids))
-        )
-    if rule.types:
-        candidates = candidates.filter(type__in=rule.types)
-    return candidates
-
-
-def rule_match_count(rule: Rule) -> int:
-    """How many bank questions fit the rule, in one query."""
-    return rule_questions(rule).count()
 
 
 # -- Writes ---------------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from quizzes.authoring.draw import Rule
 from quizzes.authoring.forms import (
     AddQuestionForm,
     BankFilterForm,
@@ -33,7 +34,6 @@ from quizzes.authoring.services import (
     QuestionInvalid,
     QuestionNotUsable,
     QuizSetRefused,
-    Rule,
     own_question_save,
     question_duplicate,
     quiz_set_add_question,

@@ -4,12 +4,11 @@ from decimal import Decimal
 
 import pytest
 
-from quizzes.attempts.services import draw_random
+from quizzes.authoring.draw import Rule, draw_random, rule_match_count, rule_questions
 from quizzes.authoring.services import (
     QuestionInvalid,
     QuestionNotUsable,
     QuizSetRefused,
-    Rule,
     own_question_save,
     question_duplicate,
     quiz_set_add_question,
@@ -17,8 +16,6 @@ from quizzes.authoring.services import (
     quiz_set_move_question,
     quiz_set_remove_question,
     quiz_set_update_rule,
-    rule_match_count,
-    rule_questions,
 )
 from quizzes.models import Choice, Question, QuizSet, QuizSetItem
 from tests import factories
