@@ -1,19 +1,14 @@
 """The question bank: loading the fixtures, check_bank, export_bank and the demo command."""
 
-import csv
-import json
-from collections import Counter
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
 
-from quizzes.bank.fixtures import load_bank
-from quizzes.models import Assignment, Choice, Classroom, Question, User
+from quizzes.models import Assignment, Classroom, Question, User
 from tests import factories
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
@@ -26,31 +21,6 @@ def run(*args) -> str:
     out = StringIO()
     call_command(*args, stdout=out)
     return out.getvalue()
-
-
-@pytest.fixture
-def bank(db):
-    return load_bank()
-
-
-def test_bank_loads_every_type_with_sources_and_quotes(bank):
-    assert bank == Question.objects.count() > 0
-    types = set(Question.objects.values_list("type", flat=True))
-    assert types == {t.value for t in Question.Type}
-    assert not Question.objects.filter(citations__isnull=True).exists()
-
-
-def test_loading_twice_duplicates_nothing_and_keeps_ids(bank):
-    ids = sorted(Question.objects.values_list("id", flat=True))
-    choice_ids = sorted(Question.objects.values_list("choices__id", flat=True).exclude(choices__id=None))
-    load_bank()
-    assert sorted(Question.objects.values_list("id", flat=True)) == ids
-    assert sorted(Question.objects.values_list("choices__id", flat=True).exclude(choices__id=None)) == choice_ids
-
-
-@needs_seeds
-def test_check_bank_finds_every_quote_in_the_seeds(bank):
-    assert "0 problems" in run("check_bank", "--sources", str(SEEDS))
 
 
 def test_check_bank_names_each_problem_of_a_bad_bank(db):
@@ -96,39 +66,6 @@ def test_check_bank_reports_a_numeric_answer_that_does_not_parse():
     assert "numeric answer 'ten' does not parse as a number" in problems
 
 
-def test_export_bank_jsonl_has_the_documented_keys(bank):
-    lines = run("export_bank", "--format", "jsonl").splitlines()
-    assert len(lines) == bank
-    rows = [json.loads(line) for line in lines]
-    keys = {
-        "id",
-        "source_file",
-        "type",
-        "prompt",
-        "answer",
-        "evidence",
-        "citations",
-        "explanation",
-        "topics",
-        "difficulty",
-        "status",
-    }
-    assert all(keys <= set(row) for row in rows)
-    by_type = {row["type"]: row for row in rows}
-    assert by_type["true_false"]["answer"] in ("True", "False")
-    assert " > " in by_type["ordering"]["answer"]
-    assert " = " in by_type["matching"]["answer"]
-    assert float(by_type["numeric"]["answer"]) == float(by_type["numeric"]["answer"])
-    assert all(row["evidence"] == row["citations"][0]["evidence"] for row in rows)
-
-
-def test_export_bank_csv_has_a_header_and_a_row_per_question(bank):
-    text = run("export_bank", "--format", "csv")
-    assert text.splitlines()[0].startswith("id,source_file,type,prompt,answer")
-
-    assert len(list(csv.DictReader(StringIO(text)))) == bank
-
-
 def test_demo_sets_up_the_school_and_can_run_twice(db):
     first = run("demo")
     run("demo")
@@ -150,25 +87,3 @@ def test_demo_sets_up_the_school_and_can_run_twice(db):
     client = Client()
     client.force_login(teacher)
     assert client.get(reverse("set_builder", args=[assignments.first().quiz_set.pk])).status_code == 200
-
-
-def test_the_right_choice_is_not_always_in_the_same_place(bank):
-    places = Counter()
-    for question in Question.objects.filter(type="single").prefetch_related("choices"):
-        places[[c.is_correct for c in question.choices.all()].index(True)] += 1
-    assert len(places) >= 3
-    assert max(places.values()) < 0.6 * sum(places.values())
-    repeated = Choice.objects.values("question", "position").annotate(n=Count("id")).filter(n__gt=1)
-    assert not repeated.exists()
-
-
-def test_check_bank_leaves_teachers_own_copies_alone_and_knows_admin_topics(bank):
-    original = Question.objects.bank().first()
-    teacher = factories.TeacherFactory()
-    copy = factories.QuestionFactory(owner=teacher, prompt=original.prompt)
-    copy.topics.add(factories.TopicFactory(slug="my-own-topic", name="My own topic"))
-    imported = factories.QuestionFactory(status="draft", with_parts=False, prompt="Imported from Moodle")
-    imported.topics.add(factories.TopicFactory(slug="moodle-category", name="Moodle category"))
-    for n in range(2):
-        factories.ChoiceFactory(question=imported, text=f"Choice {n}", is_correct=n == 0)
-    assert "0 problems" in run("check_bank")
