@@ -4,7 +4,8 @@ from django.http import QueryDict
 
 from quizzes.attempts.selectors import attempt_responses
 from quizzes.attempts.services import attempt_start, attempt_submit, response_record
-from quizzes.bank.answers import parse_answer, present
+from quizzes.bank.answers import parse_answer
+from quizzes.bank.presentation import present
 from quizzes.models import Assignment, Attempt, Question
 
 

@@ -10,7 +10,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from quizzes.attempts.selectors import attempt_responses, load_question_parts, responses_at
-from quizzes.bank.answers import Presentation, answer_from_json, describe_answer, form_values, present
+from quizzes.bank.answers import answer_from_json
+from quizzes.bank.presentation import Presentation, describe_answer, form_values, present
 from quizzes.models import Attempt, Response
 from quizzes.permissions import correct_answers_visible, feedback_after_each_question
 
@@ -118,7 +119,7 @@ class QuizCard:
     @property
     def question_template(self) -> str:
         """The form fields for the question's type."""
-        return f"quizzes/bank/questions/{self.question.type}.html"
+        return self.presentation.template
 
     @property
     def position(self) -> int:
@@ -177,10 +178,6 @@ class QuizCard:
         if self.attempt.deadline is None:
             return None
         return max(0, math.ceil((self.attempt.deadline - self.now).total_seconds()))
-
-    @property
-    def slot_numbers(self) -> list[int]:
-        return list(range(len(self.presentation.items)))
 
 
 @dataclass

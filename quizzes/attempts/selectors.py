@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from quizzes.attempts import queries as rows
 from quizzes.attempts.terms import Terms, terms_for
-from quizzes.bank.models import PART_RELATIONS, PARTS_BY_TYPE
+from quizzes.bank.models import PART_RELATIONS
+from quizzes.bank.types import question_type
 from quizzes.models import Accommodation, Assignment, Attempt, Enrollment, Response
 from quizzes.permissions import review_visible
 
@@ -173,7 +174,7 @@ def load_question_parts(questions, *, citations: bool = True) -> None:
     needs) and, when asked, their citations with sources (one more). Constant in the number of questions."""
     questions = list(questions)
     for relation in PART_RELATIONS:
-        needing = [q for q in questions if relation in PARTS_BY_TYPE.get(q.type, ())]
+        needing = [q for q in questions if relation in question_type(q.type).parts]
         if needing:
             rows.prefetch_children(needing, relation)
     if citations and questions:

@@ -17,7 +17,8 @@ from django.http import QueryDict
 
 from quizzes.authoring.selectors import BankFilter
 from quizzes.authoring.services import MAX_RULE_COUNT
-from quizzes.bank.rules import parse_number
+from quizzes.bank.types import REGISTRY, question_type
+from quizzes.bank.types.base import parse_number
 from quizzes.models import Question, QuizSet, Source, Topic
 
 MAX_SEARCH_LENGTH = 100
@@ -177,20 +178,9 @@ class RuleForm(forms.Form):
 # -- A teacher's own question -------------------------------------------------------------------------------
 
 
-TYPE_DESCRIPTIONS = {
-    "single": "Single choice: one right answer among several",
-    "multiple": "Multiple answers: tick every right answer",
-    "true_false": "True or false: a statement to judge",
-    "short_text": "Short text: a word or name typed in",
-    "numeric": "Numeric: a number, exact or within a tolerance",
-    "ordering": "Chronological order: put 3 to 6 events in order",
-    "matching": "Matching: pair 3 to 6 items on the left with the right",
-}
-
-
 class QuestionTypeForm(forms.Form):
     type = forms.ChoiceField(
-        choices=[(value, TYPE_DESCRIPTIONS[value]) for value in Question.Type.values],
+        choices=[(value, question_type(value).description) for value in Question.Type.values],
         widget=forms.RadioSelect,
         label="What kind of question?",
     )
@@ -269,21 +259,12 @@ class OwnQuestionForm(forms.Form):
         help_text="Copied exactly from the document, at most 30 words.",
     )
 
-    PARTS = {
-        "single": ("choices",),
-        "multiple": ("choices",),
-        "true_false": ("answer",),
-        "short_text": ("accepted",),
-        "numeric": ("number", "tolerance"),
-        "ordering": ("items",),
-        "matching": ("pairs",),
-    }
-
     def __init__(self, *args, question_type: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.question_type = question_type
-        parts = {name for names in self.PARTS.values() for name in names}
-        for name in parts - set(self.PARTS[question_type]):
+        # Each type's answer fields are its form_parts (quizzes/bank/types/); the others go.
+        parts = {name for kind in REGISTRY.values() for name in kind.form_parts}
+        for name in parts - set(REGISTRY[question_type].form_parts):
             del self.fields[name]
 
     @property
@@ -292,7 +273,7 @@ class OwnQuestionForm(forms.Form):
 
     @property
     def part_fields(self) -> list:
-        return [self[name] for name in self.PARTS[self.question_type]]
+        return [self[name] for name in REGISTRY[self.question_type].form_parts]
 
     @classmethod
     def initial_from(cls, data: dict) -> dict:
@@ -354,24 +335,9 @@ class OwnQuestionForm(forms.Form):
         source, quote = cleaned.get("citation_source"), " ".join(cleaned.get("citation_quote", "").split())
         if source or quote:
             data["citations"] = [{"source": source.file_name if source else "", "quote": quote}]
-        match self.question_type:
-            case "single" | "multiple":
-                data["choices"] = [
-                    {"text": line.lstrip("*").strip(), "correct": line.startswith("*")}
-                    for line in _lines(cleaned.get("choices"))[:MAX_LINES]
-                ]
-            case "true_false":
-                data["answer"] = cleaned.get("answer") if cleaned.get("answer") in (True, False) else None
-            case "short_text":
-                data["accepted"] = list(dict.fromkeys(_lines(cleaned.get("accepted"))))[:MAX_LINES]
-            case "numeric":
-                data["number"] = cleaned.get("number", "").strip()
-                data["tolerance"] = cleaned.get("tolerance", "").strip() or "0"
-            case "ordering":
-                data["items"] = _lines(cleaned.get("items"))[:MAX_LINES]
-            case "matching":
-                data["pairs"] = [
-                    [side.strip() for side in line.split("=", 1)] if "=" in line else [line, ""]
-                    for line in _lines(cleaned.get("pairs"))[:MAX_LINES]
-                ]
+
+        def lines(name: str) -> list[str]:
+            return _lines(cleaned.get(name))[:MAX_LINES]
+
+        data |= REGISTRY[self.question_type].from_form(cleaned, lines)
         return data

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
@@ -14,21 +14,11 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from quizzes.authoring.draw import Rule, draw_random, rule_match_count
-from quizzes.bank.answers import Presentation, present
+from quizzes.bank.presentation import QuestionPreview, present
+from quizzes.bank.types import question_type
 from quizzes.models import Citation, Question, QuizSet, QuizSetItem
 
 BANK_PAGE_SIZE = 20
-
-# How long a student needs for one question, by type: the builder's time estimate (stated on the page).
-SECONDS_PER_TYPE = {
-    Question.Type.SINGLE: 45,
-    Question.Type.MULTIPLE: 45,
-    Question.Type.TRUE_FALSE: 45,
-    Question.Type.SHORT_TEXT: 60,
-    Question.Type.NUMERIC: 60,
-    Question.Type.ORDERING: 90,
-    Question.Type.MATCHING: 90,
-}
 
 
 def teacher_quiz_set(user, pk: int) -> QuizSet:
@@ -143,7 +133,7 @@ class SetContents:
 
     @property
     def estimated_seconds(self) -> int:
-        return sum(SECONDS_PER_TYPE.get(item.question.type, 60) for item in self.usable_items)
+        return sum(question_type(item.question.type).seconds for item in self.usable_items)
 
     @property
     def estimated_minutes(self) -> int:
@@ -176,34 +166,23 @@ def rule_check(rule: Rule) -> RuleCheck:
 _ID_ATTRIBUTE = re.compile(r'\b(id|for|aria-labelledby|aria-describedby)="')
 
 
-@dataclass
-class PreviewCard:
+@dataclass(kw_only=True)
+class PreviewCard(QuestionPreview):
     """A question as a student would see it, with the attributes the question templates read from an
-    attempt's card (presentation, values, slot_numbers), but no attempt behind it."""
+    attempt's card (presentation, values), its place in the set, but no attempt behind it."""
 
-    question: Question
-    presentation: Presentation
     position: int
     total: int
-    values: dict = field(default_factory=dict)
-
-    @property
-    def slot_numbers(self) -> list[int]:
-        return list(range(len(self.presentation.items)))
 
     @property
     def progress_percent(self) -> int:
         return round(self.position * 100 / self.total) if self.total else 0
 
     @property
-    def correct_answer(self) -> str:
-        return self.question.correct_answer_text()
-
-    @property
     def controls(self) -> SafeString:
         """The student's answer controls, from the students' own template, with ids made unique per question
         so that a whole set can share one page."""
-        html = render_to_string(f"quizzes/bank/questions/{self.question.type}.html", {"card": self})
+        html = render_to_string(self.presentation.template, {"card": self})
         # Safe: the template escaped every value; the substitution only prefixes attribute values.
         return mark_safe(_ID_ATTRIBUTE.sub(rf'\1="q{self.position}-', html))
 
@@ -229,7 +208,6 @@ def set_preview(quiz_set: QuizSet, *, seed: int) -> Preview:
     questions = [by_id[pk] for pk in ids if pk in by_id]
     cards = [
         PreviewCard(
-            question=question,
             presentation=present(question, seed=seed, shuffle_choices=True),
             position=n,
             total=len(questions),

@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Max
 
-from quizzes.bank.fixtures import question_to_dict, save_question
+from quizzes.bank.fixtures import save_question
 from quizzes.bank.rules import question_problems
+from quizzes.bank.services import question_copy
 from quizzes.models import Choice, Question, QuizSet, QuizSetItem, Source, Topic
 
 MAX_RULE_COUNT = 100
@@ -211,10 +212,4 @@ def question_duplicate(*, teacher, question_id: int) -> Question:
     original = original.first()
     if original is None:
         raise QuestionNotUsable("That question is not in the bank or among your own questions.")
-    data = question_to_dict(original) | {"key": "", "status": Question.Status.PUBLISHED}
-    sources, topics = _sources_and_topics(data)
-    with transaction.atomic():
-        copy = save_question(data, sources=sources, topics=topics, owner=teacher)
-        copy.copied_from = original
-        copy.save(update_fields=["copied_from"])
-    return copy
+    return question_copy(question=original, owner=teacher, status=Question.Status.PUBLISHED)

@@ -1,6 +1,6 @@
 """The bank as flat rows: one per question, with the answer as plain text (export_bank)."""
 
-from quizzes.bank.models import format_number
+from quizzes.bank.types import question_type
 from quizzes.models import Question
 
 
@@ -12,7 +12,7 @@ def export_row(question: Question) -> dict:
         "source_file": first["source_file"],
         "type": question.type,
         "prompt": question.prompt,
-        "answer": format_number(question.number) if question.type == "numeric" else question.correct_answer_text(),
+        "answer": question_type(question.type).export_answer(question),
         "evidence": first["evidence"],
         "citations": citations,
         "explanation": question.explanation,

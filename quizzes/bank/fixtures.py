@@ -1,6 +1,7 @@
 """Reading the question bank from fixtures/ into the database, and writing questions back out as dicts.
 
-The dict form is the one in fixtures/README.md and quizzes/question_rules.py.
+The dict form is the one in fixtures/README.md and quizzes/bank/rules.py; each type's answer fields in it are
+read and written by its module in quizzes/bank/types/.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 
 from quizzes.bank.rules import bank_problems
+from quizzes.bank.types import question_type
 from quizzes.models import AcceptedAnswer, Choice, Citation, MatchingPair, OrderingItem, Question, Source, Topic
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -66,9 +68,7 @@ def save_question(data: dict, *, sources: dict[str, Source], topics: dict[str, T
         "difficulty": int(data.get("difficulty", 2)),
         "status": data.get("status", Question.Status.PUBLISHED),
         "points": Decimal(str(data.get("points", 1))),
-        "answer_bool": data.get("answer") if data["type"] == "true_false" else None,
-        "number": Decimal(str(data["number"])) if data["type"] == "numeric" else None,
-        "tolerance": Decimal(str(data.get("tolerance", 0))) if data["type"] == "numeric" else Decimal(0),
+        **question_type(data["type"]).question_fields(data),
     }
     key = data.get("key") or ""
     if key:
@@ -149,20 +149,5 @@ def question_to_dict(question: Question) -> dict:
         "points": question.points,
         "citations": [{"source": c.source.file_name, "quote": c.quote} for c in question.citations.all()],
     }
-    match question.type:
-        case Question.Type.SINGLE | Question.Type.MULTIPLE:
-            data["choices"] = [
-                {"text": c.text, "correct": c.is_correct, "feedback": c.feedback} for c in question.choices.all()
-            ]
-        case Question.Type.TRUE_FALSE:
-            data["answer"] = question.answer_bool
-        case Question.Type.SHORT_TEXT:
-            data["accepted"] = [a.text for a in question.accepted_answers.all()]
-        case Question.Type.NUMERIC:
-            data["number"] = question.number
-            data["tolerance"] = question.tolerance
-        case Question.Type.ORDERING:
-            data["items"] = [i.text for i in question.ordering_items.all()]
-        case Question.Type.MATCHING:
-            data["pairs"] = [[p.left, p.right] for p in question.matching_pairs.all()]
+    data |= question_type(question.type).to_dict(question)
     return data

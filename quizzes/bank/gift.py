@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from quizzes.bank.rules import parse_number, question_problems
+from quizzes.bank.rules import question_problems
+from quizzes.bank.types.base import parse_number
 
 # How we read GIFT, where the Moodle docs leave room (see "GIFT format" in the Moodle docs):
 # - We follow Moodle's own importer (question/format/gift/format.php): lines are trimmed, a blank line

@@ -1,6 +1,7 @@
 """Grading: pure functions from a question's answer key and a student's answer to points.
 
-Answers reach these functions already parsed (see quizzes/answers.py):
+Answers reach grade() already parsed (see quizzes/bank/answers.py). Each type's rule, the share of the points an
+answer earns, is its ``fraction`` in quizzes/bank/types/<type>.py:
 single: a choice id; multiple: a list of choice ids; true_false: a bool; short_text: a str;
 numeric: a str; ordering: item ids in the student's order; matching: {left pair id: chosen pair id}.
 
@@ -9,6 +10,8 @@ Partial credit:
   the total never goes below 0.
 - ordering: the share of items standing in their right place.
 - matching: the share of left sides matched to their right side.
+
+This module and quizzes/bank/types need no Django.
 """
 
 from __future__ import annotations
@@ -69,42 +72,13 @@ def parse_decimal(text: str) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _fraction(key: AnswerKey, answer) -> Decimal:
-    match key.type:
-        case "single":
-            return Decimal(1) if answer in key.correct_choice_ids else Decimal(0)
-        case "multiple":
-            picked = set(answer)
-            k = len(key.correct_choice_ids)
-            if not k:
-                return Decimal(0)
-            right = len(picked & key.correct_choice_ids)
-            wrong = len(picked - key.correct_choice_ids)
-            return max(Decimal(0), Decimal(right - wrong) / k)
-        case "true_false":
-            return Decimal(1) if answer is key.answer_bool else Decimal(0)
-        case "short_text":
-            given = normalise_text(answer)
-            return Decimal(1) if given and given in {normalise_text(a) for a in key.accepted} else Decimal(0)
-        case "numeric":
-            number = parse_decimal(answer)
-            if number is None or key.number is None:
-                return Decimal(0)
-            return Decimal(1) if abs(number - key.number) <= key.tolerance else Decimal(0)
-        case "ordering":
-            if not key.item_ids:
-                return Decimal(0)
-            in_place = sum(1 for given, right in zip(answer, key.item_ids, strict=False) if given == right)
-            return Decimal(in_place) / len(key.item_ids)
-        case "matching":
-            if not key.pair_ids:
-                return Decimal(0)
-            matched = sum(1 for pair_id in key.pair_ids if answer.get(pair_id) == pair_id)
-            return Decimal(matched) / len(key.pair_ids)
-    raise ValueError(f"unknown question type {key.type!r}")
-
-
 def grade(key: AnswerKey, answer) -> Grade:
-    fraction = _fraction(key, answer)
+    """The points an answer (parsed: see quizzes/bank/answers.py) earns, and whether it is wholly right."""
+    # The types' rules import this module's helpers, so the registry is imported when first needed.
+    from quizzes.bank.types import REGISTRY
+
+    if key.type not in REGISTRY:
+        raise ValueError(f"unknown question type {key.type!r}")
+    fraction = REGISTRY[key.type].fraction(key, answer)
     points = (key.points * fraction).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return Grade(points=points, correct=fraction == 1)

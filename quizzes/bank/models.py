@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from quizzes.bank.grading import AnswerKey
+from quizzes.bank.types import question_type
 
 
 class Source(models.Model):
@@ -37,14 +38,7 @@ class Topic(models.Model):
         return self.name
 
 
-# The part relations each question type uses; the others stay empty for it.
-PARTS_BY_TYPE = {
-    "single": ("choices",),
-    "multiple": ("choices",),
-    "short_text": ("accepted_answers",),
-    "ordering": ("ordering_items",),
-    "matching": ("matching_pairs",),
-}
+# The relations a question's parts are kept in; each type uses some (quizzes/bank/types: QuestionType.parts).
 PART_RELATIONS = ("choices", "accepted_answers", "ordering_items", "matching_pairs")
 
 
@@ -67,15 +61,22 @@ class QuestionQuerySet(models.QuerySet):
         )
 
 
+class QuestionTypeChoices(models.TextChoices):
+    """Question.Type: the stored value and label of each type. What a type does is in quizzes/bank/types/, one
+    module each; tests/bank/test_types.py checks that the two list the same types. (Outside Question so that
+    its Meta's constraint can name the values.)"""
+
+    SINGLE = "single", "Single choice"
+    MULTIPLE = "multiple", "Multiple answers"
+    TRUE_FALSE = "true_false", "True or false"
+    SHORT_TEXT = "short_text", "Short text answer"
+    NUMERIC = "numeric", "Numeric"
+    ORDERING = "ordering", "Chronological order"
+    MATCHING = "matching", "Matching"
+
+
 class Question(models.Model):
-    class Type(models.TextChoices):
-        SINGLE = "single", "Single choice"
-        MULTIPLE = "multiple", "Multiple answers"
-        TRUE_FALSE = "true_false", "True or false"
-        SHORT_TEXT = "short_text", "Short text answer"
-        NUMERIC = "numeric", "Numeric"
-        ORDERING = "ordering", "Chronological order"
-        MATCHING = "matching", "Matching"
+    Type = QuestionTypeChoices
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -130,9 +131,7 @@ class Question(models.Model):
             models.CheckConstraint(condition=Q(tolerance__gte=0), name="question_tolerance_not_negative"),
             models.CheckConstraint(condition=Q(points__gt=0), name="question_points_positive"),
             models.CheckConstraint(
-                condition=Q(
-                    type__in=["single", "multiple", "true_false", "short_text", "numeric", "ordering", "matching"]
-                ),
+                condition=Q(type__in=QuestionTypeChoices.values),
                 name="question_type_known",
             ),
         ]
@@ -152,7 +151,7 @@ class Question(models.Model):
     def parts(self, relation: str) -> list:
         """The rows of one of the question's part relations, or none when its type has no use for them (so a
         question loaded with load_question_parts never queries for parts it does not have)."""
-        if relation not in PARTS_BY_TYPE.get(self.type, ()):
+        if relation not in question_type(self.type).parts:
             return []
         return list(getattr(self, relation).all())
 
@@ -174,30 +173,7 @@ class Question(models.Model):
 
     def correct_answer_text(self) -> str:
         """The right answer as plain text, as the export and the results page show it."""
-        match self.type:
-            case self.Type.SINGLE | self.Type.MULTIPLE:
-                return " | ".join(c.text for c in self.choices.all() if c.is_correct)
-            case self.Type.TRUE_FALSE:
-                return "True" if self.answer_bool else "False"
-            case self.Type.SHORT_TEXT:
-                accepted = list(self.accepted_answers.all())
-                return accepted[0].text if accepted else ""
-            case self.Type.NUMERIC:
-                return format_number(self.number, self.tolerance)
-            case self.Type.ORDERING:
-                return " > ".join(i.text for i in self.ordering_items.all())
-            case self.Type.MATCHING:
-                return " | ".join(f"{p.left} = {p.right}" for p in self.matching_pairs.all())
-        return ""
-
-
-def format_number(number: Decimal | None, tolerance: Decimal | None = None) -> str:
-    if number is None:
-        return ""
-    text = f"{number.normalize():f}"
-    if tolerance:
-        text += f" (± {tolerance.normalize():f})"
-    return text
+        return question_type(self.type).correct_answer_text(self)
 
 
 class Choice(models.Model):

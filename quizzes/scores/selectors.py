@@ -35,7 +35,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from quizzes.attempts.cards import ReviewRow, verdict_for
 from quizzes.attempts.selectors import attempt_responses
-from quizzes.bank.answers import answer_from_json, describe_answer
+from quizzes.bank.answers import answer_from_json
+from quizzes.bank.presentation import describe_answer
+from quizzes.bank.types import question_type
 from quizzes.models import Assignment, Attempt, Classroom, Enrollment, Question, Response, User
 from quizzes.permissions import review_visible
 from quizzes.scores import arithmetic as scores
@@ -55,8 +57,6 @@ STATE = Case(
     output_field=IntegerField(),
 )
 TIME_TAKEN = ExpressionWrapper(F("submitted_at") - F("started_at"), output_field=DurationField())
-
-CHOICE_TYPES = (Question.Type.SINGLE, Question.Type.MULTIPLE, Question.Type.TRUE_FALSE)
 
 
 def class_assignments(classroom: Classroom):
@@ -511,23 +511,10 @@ def _share(points, question_points) -> float:
 
 
 def _choice_counts(question: Question, answers: list) -> list[ChoiceCount]:
-    """How many of the given answers picked each choice, in the question's written order."""
-    picked: dict[object, int] = defaultdict(int)
-    for answer in answers:
-        if question.type == Question.Type.MULTIPLE:
-            for choice_id in answer or []:
-                picked[choice_id] += 1
-        else:
-            picked[answer] += 1
-    total = len(answers)
-    if question.type == Question.Type.TRUE_FALSE:
-        return [
-            ChoiceCount(text="True", is_correct=question.answer_bool is True, count=picked[True], total=total),
-            ChoiceCount(text="False", is_correct=question.answer_bool is False, count=picked[False], total=total),
-        ]
+    """How many of the given answers picked each option (a choice, or True and False), in written order."""
     return [
-        ChoiceCount(text=c.text, is_correct=c.is_correct, count=picked[c.id], total=total)
-        for c in question.choices.all()
+        ChoiceCount(text=text, is_correct=is_correct, count=count, total=len(answers))
+        for text, is_correct, count in question_type(question.type).choice_tally(question, answers)
     ]
 
 
@@ -588,7 +575,7 @@ def assignment_results(assignment: Assignment, now=None) -> AssignmentResults:
                 discrimination=scores.discrimination(
                     [(percent, share) for (percent, _, _), share in zip(rows, shares, strict=True)]
                 ),
-                choices=_choice_counts(question, answers) if question.type in CHOICE_TYPES else [],
+                choices=_choice_counts(question, answers) if question_type(question.type).is_choice else [],
                 answered=len(answers),
             )
         )

@@ -9,7 +9,7 @@ from django.contrib.admin.sites import site
 from django.forms import CheckboxInput
 from django.urls import reverse
 
-from quizzes.admin import AttemptAdmin
+from quizzes.attempts.admin import AttemptAdmin
 from quizzes.bank.gift import parse_gift
 from quizzes.models import Attempt, Choice, OrderingItem, Question, Response
 from tests import factories

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quizzes.bank.gift import GiftItem, GiftSyntaxError, export_gift, parse_gift
-from quizzes.bank.rules import collapse_whitespace
+from quizzes.bank.types.base import collapse_whitespace
 
 SHARED_GIFT = Path(__file__).resolve().parents[3] / "shared" / "gift"
 needs_shared_gift = pytest.mark.skipif(
