@@ -41,6 +41,16 @@ HOST = "127.0.0.1"  # the only address this script ever connects to
 PASSWORD = "bench-october-1917"
 CLASS_SIZE = 30
 TYPE_ORDER = ["single", "true_false", "multiple", "short_text", "numeric", "ordering", "matching"]
+# The answer fields of each type's generated questions, in the bank's dict form.
+BENCH_ANSWERS = {
+    "single": {"choices": [{"text": f"Choice {c}", "correct": c == 0} for c in range(4)]},
+    "multiple": {"choices": [{"text": f"Choice {c}", "correct": c in (0, 1)} for c in range(4)]},
+    "true_false": {"answer": True},
+    "short_text": {"accepted": ["Smolny"]},
+    "numeric": {"number": 1917},
+    "ordering": {"items": [f"Event {c}" for c in range(4)]},
+    "matching": {"pairs": [[f"Left {c}", f"Right {c}"] for c in range(3)]},
+}
 REQUEST_TIMEOUT = 30.0
 
 
@@ -191,20 +201,7 @@ def generate_questions(count: int, prefix: str = "bench") -> None:
             "status": "published",
             "citations": [{"source": "bench.txt", "quote": "A generated quote."}],
         }
-        if qtype in ("single", "multiple"):
-            data["choices"] = [
-                {"text": f"Choice {c}", "correct": c == 0 or (qtype == "multiple" and c == 1)} for c in range(4)
-            ]
-        elif qtype == "true_false":
-            data["answer"] = True
-        elif qtype == "short_text":
-            data["accepted"] = ["Smolny"]
-        elif qtype == "numeric":
-            data["number"] = 1917
-        elif qtype == "ordering":
-            data["items"] = [f"Event {c}" for c in range(4)]
-        else:
-            data["pairs"] = [[f"Left {c}", f"Right {c}"] for c in range(3)]
+        data |= BENCH_ANSWERS[qtype]
         save_question(data, sources=sources, topics={})
 
 

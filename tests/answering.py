@@ -6,35 +6,33 @@ from quizzes.attempts.selectors import attempt_responses
 from quizzes.attempts.services import attempt_start, attempt_submit, response_record
 from quizzes.bank.answers import parse_answer
 from quizzes.bank.presentation import present
+from quizzes.bank.types import question_type
 from quizzes.models import Assignment, Attempt, Question
+
+
+def _rotated(items: list) -> list:
+    return items[1:] + items[:1]
+
+
+# An answer of each type that earns nothing, in grading's terms, from the question and what the page shows.
+WRONG_ANSWERS = {
+    "single": lambda question, shown: next(c.id for c in shown.choices if not c.is_correct),
+    "multiple": lambda question, shown: sorted(c.id for c in shown.choices if not c.is_correct),
+    "true_false": lambda question, shown: not question.answer_bool,
+    "short_text": lambda question, shown: "Pravda",
+    "numeric": lambda question, shown: str(question.number + 5),
+    "ordering": lambda question, shown: _rotated([i.id for i in question.ordering_items.all()]),
+    "matching": lambda question, shown: dict(
+        zip([p.id for p in shown.rights], [p.id for p in _rotated(shown.rights)], strict=True)
+    ),
+}
 
 
 def form_for(attempt: Attempt, question: Question, *, right: bool = True) -> dict:
     shown = present(question, seed=attempt.seed, shuffle_choices=attempt.assignment.shuffle_choices)
-    match question.type:
-        case "single":
-            index = next(n for n, c in enumerate(shown.choices) if c.is_correct == right)
-            return {"choice": str(index)}
-        case "multiple":
-            return {"choices": [str(n) for n, c in enumerate(shown.choices) if c.is_correct == right]}
-        case "true_false":
-            return {"answer": "true" if question.answer_bool == right else "false"}
-        case "short_text":
-            return {"answer": question.accepted_answers.first().text if right else "Pravda"}
-        case "numeric":
-            return {"answer": str(question.number if right else question.number + 5)}
-        case "ordering":
-            correct = list(question.ordering_items.all())
-            order = correct if right else correct[1:] + correct[:1]
-            return {f"slot-{n}": str(shown.items.index(item)) for n, item in enumerate(order)}
-        case "matching":
-            rights = shown.rights
-            form = {}
-            for n, pair in enumerate(shown.lefts):
-                target = pair if right else rights[(rights.index(pair) + 1) % len(rights)]
-                form[f"match-{n}"] = str(rights.index(target))
-            return form
-    raise ValueError(question.type)
+    kind = question_type(question.type)
+    answer = kind.right_answer(question) if right else WRONG_ANSWERS[question.type](question, shown)
+    return kind.form_data(shown, answer)
 
 
 def take(student, assignment: Assignment, *, right: set[str]) -> Attempt:

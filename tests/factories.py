@@ -85,29 +85,40 @@ class QuestionFactory(DjangoModelFactory):
         matching = factory.Trait(type=models.Question.Type.MATCHING)
 
 
+def _choices(question, rows) -> None:
+    for n, (text, right) in enumerate(rows):
+        ChoiceFactory(question=question, text=text, is_correct=right, position=n)
+
+
+def _ordering_items(question, texts) -> None:
+    for n, text in enumerate(texts):
+        OrderingItemFactory(question=question, text=text, position=n)
+
+
+def _matching_pairs(question, pairs) -> None:
+    for n, (left, right) in enumerate(pairs):
+        MatchingPairFactory(question=question, left=left, right=right, position=n)
+
+
+# The parts each question type is made with (true/false and numeric keep their answer on the question: see the
+# traits); tests/bank/test_types.py checks every registered type has an entry.
+EXAMPLE_PARTS = {
+    "single": lambda q: _choices(
+        q, [("It ignored them", True), ("It voted to rise", False), ("It expelled him", False)]
+    ),
+    "multiple": lambda q: _choices(q, [("Zinoviev", True), ("Kamenev", True), ("Trotsky", False), ("Sverdlov", False)]),
+    "true_false": lambda q: None,
+    "short_text": lambda q: [AcceptedAnswerFactory(question=q, text=t) for t in ("Novaya Zhizn", "Novaia Zhizn")],
+    "numeric": lambda q: None,
+    "ordering": lambda q: _ordering_items(q, ["Kornilov affair", "10 October meeting", "16 October meeting"]),
+    "matching": lambda q: _matching_pairs(
+        q, [("Lenin", "called for a rising"), ("Kamenev", "opposed it in print"), ("Trotsky", "chaired the MRC")]
+    ),
+}
+
+
 def make_parts(question: models.Question) -> None:
-    match question.type:
-        case "single":
-            for n, (text, right) in enumerate(
-                [("It ignored them", True), ("It voted to rise", False), ("It expelled him", False)]
-            ):
-                ChoiceFactory(question=question, text=text, is_correct=right, position=n)
-        case "multiple":
-            for n, (text, right) in enumerate(
-                [("Zinoviev", True), ("Kamenev", True), ("Trotsky", False), ("Sverdlov", False)]
-            ):
-                ChoiceFactory(question=question, text=text, is_correct=right, position=n)
-        case "short_text":
-            AcceptedAnswerFactory(question=question, text="Novaya Zhizn")
-            AcceptedAnswerFactory(question=question, text="Novaia Zhizn")
-        case "ordering":
-            for n, text in enumerate(["Kornilov affair", "10 October meeting", "16 October meeting"]):
-                OrderingItemFactory(question=question, text=text, position=n)
-        case "matching":
-            for n, (left, right) in enumerate(
-                [("Lenin", "called for a rising"), ("Kamenev", "opposed it in print"), ("Trotsky", "chaired the MRC")]
-            ):
-                MatchingPairFactory(question=question, left=left, right=right, position=n)
+    EXAMPLE_PARTS[question.type](question)
     CitationFactory(question=question)
 
 

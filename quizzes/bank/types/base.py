@@ -106,6 +106,14 @@ class QuestionType:
         """A saved answer as the template's values, so a reloaded question shows what was chosen."""
         return {}
 
+    def form_data(self, presentation, answer) -> dict:
+        """The answer as the form posts it, the inverse of parse (for tests and the load benchmark)."""
+        return {}
+
+    def right_answer(self, question):
+        """An answer, in grading's terms, that earns every point (relations prefetched)."""
+        raise NotImplementedError
+
     def fraction(self, key, answer) -> Decimal:
         """The share of the points the answer earns, from 0 to 1 (pure: see quizzes/bank/grading.py)."""
         raise NotImplementedError

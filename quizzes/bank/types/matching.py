@@ -62,6 +62,13 @@ class Matching(QuestionType):
         index = {pair.id: n for n, pair in enumerate(presentation.rights)}
         return {"matches": [index.get(answer.get(p.id)) for p in presentation.lefts]}
 
+    def form_data(self, presentation, answer) -> dict:
+        index = {pair.id: n for n, pair in enumerate(presentation.rights)}
+        return {f"match-{n}": str(index[answer[pair.id]]) for n, pair in enumerate(presentation.lefts)}
+
+    def right_answer(self, question):
+        return {p.id: p.id for p in question.matching_pairs.all()}
+
     def fraction(self, key, answer) -> Decimal:
         if not key.pair_ids:
             return Decimal(0)

@@ -31,6 +31,12 @@ class Multiple(Single):
     def form_values(self, presentation, answer) -> dict:
         return {"choices": [n for n, c in enumerate(presentation.choices) if c.id in set(answer)]}
 
+    def form_data(self, presentation, answer) -> dict:
+        return {"choices": [str(n) for n, c in enumerate(presentation.choices) if c.id in set(answer)]}
+
+    def right_answer(self, question):
+        return sorted(c.id for c in question.choices.all() if c.is_correct)
+
     def fraction(self, key, answer) -> Decimal:
         picked = set(answer)
         k = len(key.correct_choice_ids)

@@ -66,6 +66,12 @@ class Numeric(QuestionType):
     def form_values(self, presentation, answer) -> dict:
         return {"answer": answer}
 
+    def form_data(self, presentation, answer) -> dict:
+        return {"answer": answer}
+
+    def right_answer(self, question):
+        return str(question.number)
+
     def fraction(self, key, answer) -> Decimal:
         number = parse_decimal(answer)
         if number is None or key.number is None:

@@ -63,6 +63,13 @@ class Ordering(QuestionType):
         index = {item.id: n for n, item in enumerate(presentation.items)}
         return {"slots": [index.get(i) for i in answer]}
 
+    def form_data(self, presentation, answer) -> dict:
+        index = {item.id: n for n, item in enumerate(presentation.items)}
+        return {f"slot-{n}": str(index[item_id]) for n, item_id in enumerate(answer)}
+
+    def right_answer(self, question):
+        return [i.id for i in question.ordering_items.all()]
+
     def fraction(self, key, answer) -> Decimal:
         if not key.item_ids:
             return Decimal(0)

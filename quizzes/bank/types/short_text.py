@@ -42,6 +42,12 @@ class ShortText(QuestionType):
     def form_values(self, presentation, answer) -> dict:
         return {"answer": answer}
 
+    def form_data(self, presentation, answer) -> dict:
+        return {"answer": answer}
+
+    def right_answer(self, question):
+        return question.accepted_answers.all()[0].text
+
     def fraction(self, key, answer) -> Decimal:
         given = normalise_text(answer)
         return Decimal(1) if given and given in {normalise_text(a) for a in key.accepted} else Decimal(0)

@@ -68,6 +68,12 @@ class Single(QuestionType):
     def form_values(self, presentation, answer) -> dict:
         return {"choice": [n for n, c in enumerate(presentation.choices) if c.id == answer]}
 
+    def form_data(self, presentation, answer) -> dict:
+        return {"choice": str(next(n for n, c in enumerate(presentation.choices) if c.id == answer))}
+
+    def right_answer(self, question):
+        return next(c.id for c in question.choices.all() if c.is_correct)
+
     def fraction(self, key, answer) -> Decimal:
         return Decimal(1) if answer in key.correct_choice_ids else Decimal(0)
 

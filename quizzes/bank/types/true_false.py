@@ -41,6 +41,12 @@ class TrueFalse(QuestionType):
     def form_values(self, presentation, answer) -> dict:
         return {"answer": "true" if answer else "false"}
 
+    def form_data(self, presentation, answer) -> dict:
+        return self.form_values(presentation, answer)
+
+    def right_answer(self, question):
+        return question.answer_bool
+
     def fraction(self, key, answer) -> Decimal:
         return Decimal(1) if answer is key.answer_bool else Decimal(0)
 
