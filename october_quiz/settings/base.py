@@ -128,8 +128,6 @@ SECURE_CSP = {
 # Seconds of grace after a timed attempt's deadline, for answers already on their way.
 ATTEMPT_GRACE_SECONDS = 30
 
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

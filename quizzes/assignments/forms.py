@@ -8,14 +8,13 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from quizzes.assignments.selectors import assignable_classes, current_students
 from quizzes.assignments.services import (
     MAX_EXTRA_ATTEMPTS,
     MAX_EXTRA_TIME_MINUTES,
     MAX_EXTRA_TIME_PERCENT,
     AccommodationTerms,
     AssignmentSettings,
-    assignable_classes,
-    current_students,
 )
 from quizzes.models import Assignment
 

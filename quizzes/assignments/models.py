@@ -1,5 +1,7 @@
 """Assignments give a quiz set to a class with its settings; accommodations change them for one student."""
 
+from __future__ import annotations
+
 from datetime import timedelta
 
 from django.conf import settings
@@ -18,6 +20,14 @@ class AssignmentQuerySet(models.QuerySet):
 
 
 class Assignment(models.Model):
+    class Status(models.TextChoices):
+        """Where an assignment stands for its class (see Terms.status; a student's own due date may differ)."""
+
+        SCHEDULED = "scheduled", "Scheduled"
+        OPEN = "open", "Open"
+        PAST_DUE = "past_due", "Past due"
+        CLOSED = "closed", "Closed"
+
     class Feedback(models.TextChoices):
         EACH_QUESTION = "each", "After each question"
         AFTER_SUBMISSION = "submission", "After submission"
@@ -72,14 +82,21 @@ class Assignment(models.Model):
     def time_limit(self) -> timedelta | None:
         return timedelta(minutes=self.time_limit_minutes) if self.time_limit_minutes else None
 
+    @property
+    def terms(self):
+        """The class's terms, without anyone's accommodation: the one definition of open, due and late."""
+        from quizzes.attempts.terms import Terms  # here: terms.py imports this module
+
+        return Terms.of(self)
+
+    def status(self, now=None) -> Assignment.Status:
+        return self.terms.status(now)
+
     def is_open(self, now=None) -> bool:
-        now = now or timezone.now()
-        if self.closed_at or now < self.opens_at:
-            return False
-        return self.allow_late or self.due_at is None or now < self.due_at
+        return self.terms.is_open(now)
 
     def is_past_due(self, now=None) -> bool:
-        return self.due_at is not None and (now or timezone.now()) >= self.due_at
+        return self.terms.is_past_due(now)
 
 
 class Accommodation(models.Model):

@@ -13,11 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import transaction
 from django.utils import timezone
 
-from quizzes.attempts.services import attempt_submit, is_expired
+from quizzes.attempts.services import attempt_submit
 from quizzes.attempts.terms import terms_for
 from quizzes.models import (
     Accommodation,
@@ -25,9 +24,7 @@ from quizzes.models import (
     Attempt,
     Classroom,
     Enrollment,
-    Question,
     QuizSet,
-    QuizSetItem,
     User,
 )
 
@@ -75,9 +72,6 @@ def _apply(assignment: Assignment, settings: AssignmentSettings) -> None:
     assignment.title = "" if title == assignment.quiz_set.title else title
 
 
-# -- Writes ----------------------------------------------------------------------------------------------------
-
-
 def assignment_create(
     *, teacher: User, quiz_set: QuizSet, classrooms: list[Classroom], settings: AssignmentSettings
 ) -> list[Assignment]:
@@ -119,26 +113,13 @@ def attempts_recap(*, assignment: Assignment, student: User | None = None, now=N
     accommodations = {a.student_id: a for a in Accommodation.objects.filter(assignment=assignment)}
     moved = 0
     for attempt in attempts:
-        if is_expired(attempt, now):
+        if attempt.is_expired(now):
             continue
         terms = terms_for(assignment, attempt.student_id, accommodations.get(attempt.student_id))
-        deadline = recapped_deadline(attempt.deadline, terms.deadline(attempt.started_at), terms, now)
+        deadline = terms.recapped_deadline(attempt.deadline, attempt.started_at, now)
         if deadline != attempt.deadline:
             moved += Attempt.objects.in_progress().filter(pk=attempt.pk).update(deadline=deadline)
     return moved
-
-
-def recapped_deadline(current: datetime | None, fresh: datetime | None, terms, now: datetime) -> datetime | None:
-    """An attempt's deadline after a change of terms: later when the new terms give more time, earlier only
-    when a due date with late work refused now falls before it (and then not before now)."""
-    deadline = current
-    if current is not None and (fresh is None or fresh > current):
-        deadline = fresh
-    if terms.due_at is not None and not terms.allow_late:
-        hard_stop = max(terms.due_at, now)
-        if deadline is None or hard_stop < deadline:
-            deadline = hard_stop
-    return deadline
 
 
 def assignment_close(*, assignment: Assignment, now=None) -> int:
@@ -227,98 +208,3 @@ def accommodation_set(
 
 def accommodation_clear(*, assignment: Assignment, student: User, now=None) -> None:
     accommodation_set(assignment=assignment, student=student, terms=AccommodationTerms(), now=now)
-
-
-# -- Reads -----------------------------------------------------------------------------------------------------
-
-
-class Status(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    OPEN = "open", "Open"
-    PAST_DUE = "past_due", "Past due"
-    CLOSED = "closed", "Closed"
-
-
-def assignment_status(assignment: Assignment, now=None) -> Status:
-    now = now or timezone.now()
-    if assignment.closed_at is not None:
-        return Status.CLOSED
-    if now < assignment.opens_at:
-        return Status.SCHEDULED
-    if assignment.is_past_due(now):
-        return Status.PAST_DUE
-    return Status.OPEN
-
-
-@dataclass(frozen=True)
-class AssignmentCounts:
-    """Current students of the class, and how many of them did what; one query whatever the class size."""
-
-    students: int
-    started: int
-    in_progress: int
-    submitted: int
-    late: int
-    accommodated: int
-    questions: int
-
-
-def assignment_counts(assignment: Assignment) -> AssignmentCounts:
-    attempts = Attempt.objects.filter(assignment=assignment, student=OuterRef("student"))
-    accommodations = Accommodation.objects.filter(assignment=assignment, student=OuterRef("student"))
-    counts = (
-        Enrollment.objects.current()
-        .filter(classroom_id=assignment.classroom_id)
-        .aggregate(
-            students=Count("pk"),
-            started=Count("pk", filter=Q(Exists(attempts))),
-            in_progress=Count("pk", filter=Q(Exists(attempts.filter(submitted_at__isnull=True)))),
-            submitted=Count("pk", filter=Q(Exists(attempts.filter(submitted_at__isnull=False)))),
-            late=Count("pk", filter=Q(Exists(attempts.filter(submitted_at__isnull=False, is_late=True)))),
-            accommodated=Count("pk", filter=Q(Exists(accommodations))),
-        )
-    )
-    if assignment.quiz_set.is_random:
-        questions = assignment.quiz_set.rule_count
-    else:
-        # What an attempt gets: draft questions in the set are left out when it starts.
-        questions = QuizSetItem.objects.filter(
-            quiz_set_id=assignment.quiz_set_id, question__status=Question.Status.PUBLISHED
-        ).count()
-    return AssignmentCounts(**counts, questions=questions)
-
-
-@dataclass(frozen=True)
-class AccommodationRow:
-    """A current student of the class and what they have beyond the assignment's settings, if anything."""
-
-    student: User
-    accommodation: Accommodation | None
-
-
-def accommodation_rows(assignment: Assignment) -> list[AccommodationRow]:
-    """Every current student of the class with their accommodation, in two queries whatever the class size."""
-    enrollments = (
-        Enrollment.objects.current()
-        .filter(classroom_id=assignment.classroom_id)
-        .select_related("student")
-        .order_by("student__last_name", "student__first_name", "student__username")
-    )
-    accommodations = {a.student_id: a for a in Accommodation.objects.filter(assignment=assignment)}
-    return [AccommodationRow(e.student, accommodations.get(e.student_id)) for e in enrollments]
-
-
-def current_students(assignment: Assignment):
-    """The class's current students, for choosing one; a queryset so that forms refuse anyone else."""
-    return User.objects.filter(
-        enrollments__classroom_id=assignment.classroom_id, enrollments__left_at__isnull=True
-    ).order_by("last_name", "first_name", "username")
-
-
-def assignable_classes(teacher: User):
-    return Classroom.objects.filter(teacher=teacher, archived_at__isnull=True).order_by("name", "pk")
-
-
-def assignable_sets(teacher: User):
-    """The sets a teacher may assign: their own and the shared ones."""
-    return QuizSet.objects.filter(Q(owner=teacher) | Q(owner__isnull=True))

@@ -19,14 +19,11 @@ from quizzes.assignments.forms import (
     ReopenForm,
     StudentChoiceForm,
 )
+from quizzes.assignments.selectors import accommodation_rows, assignable_sets, assignment_counts
 from quizzes.assignments.services import (
     AssignmentError,
     accommodation_clear,
-    accommodation_rows,
     accommodation_set,
-    assignable_sets,
-    assignment_counts,
-    assignment_status,
     assignment_update,
 )
 from quizzes.htmx import redirect_page, render_page_or_partial
@@ -91,7 +88,7 @@ def _detail_context(assignment: Assignment, **forms) -> dict:
     context = {
         "assignment": assignment,
         "now": now,
-        "status": assignment_status(assignment, now),
+        "status": assignment.status(now),
         "counts": assignment_counts(assignment),
         "settings_form": AssignmentSettingsForm(initial=AssignmentSettingsForm.initial_for(assignment)),
         "reopen_form": ReopenForm(assignment=assignment, now=now),

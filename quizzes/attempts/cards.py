@@ -13,7 +13,7 @@ from quizzes.attempts.selectors import attempt_responses, load_question_parts, r
 from quizzes.bank.answers import answer_from_json
 from quizzes.bank.presentation import Presentation, describe_answer, form_values, present
 from quizzes.models import Attempt, Response
-from quizzes.permissions import correct_answers_visible, feedback_after_each_question
+from quizzes.permissions import feedback_after_each_question
 
 
 def next_position(positions: list[tuple[int, bool]], *, after: int) -> int | None:
@@ -146,6 +146,11 @@ class QuizCard:
         return form_values(self.presentation, self.answer)
 
     @property
+    def checks_each_answer(self) -> bool:
+        """Feedback after each question: the answer button checks the answer rather than moving on."""
+        return feedback_after_each_question(self.attempt.assignment)
+
+    @property
     def shows_feedback(self) -> bool:
         return self.response.is_answered and feedback_after_each_question(self.attempt.assignment)
 
@@ -188,9 +193,9 @@ class ReviewRow:
     correct_answer: str
 
 
-def reviewed_responses(attempt: Attempt) -> list[ReviewRow]:
-    """Each response with its verdict and the answers in words."""
-    show_correct = correct_answers_visible(attempt)
+def reviewed_responses(attempt: Attempt, *, show_correct: bool) -> list[ReviewRow]:
+    """Each response with its verdict and the answers in words, and the right answer when show_correct: the
+    student's results page passes permissions.correct_answers_visible, the teacher always sees it."""
     rows = []
     for response in attempt_responses(attempt):
         question = response.question

@@ -1,15 +1,27 @@
-"""A student's attempt at an assignment and the response to each of its questions."""
+"""A student's attempt at an assignment and the response to each of its questions.
+
+An attempt's state is decided here and nowhere else: ``Attempt.State`` names it, ``Attempt.state`` reads it from a
+loaded attempt, ``AttemptQuerySet.with_state()`` computes the same in the database for many attempts at once, and
+``Attempt.is_expired(now)`` says when a timed attempt can take no more answers (its deadline and the grace period).
+When an assignment is open, due or late for one student is ``quizzes.attempts.terms.Terms``.
+"""
 
 import random
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 
 def new_seed() -> int:
     return random.SystemRandom().randrange(1, 2**31)
+
+
+def grace() -> timedelta:
+    """How long after a deadline answers already on their way are still taken."""
+    return timedelta(seconds=settings.ATTEMPT_GRACE_SECONDS)
 
 
 class AttemptQuerySet(models.QuerySet):
@@ -19,8 +31,29 @@ class AttemptQuerySet(models.QuerySet):
     def submitted(self):
         return self.filter(submitted_at__isnull=False)
 
+    def with_state(self):
+        """Each attempt annotated with `state`, what Attempt.state gives, computed by the database: many attempts
+        then need no datetime or boolean conversion in Python."""
+        State = Attempt.State
+        return self.annotate(
+            state=Case(
+                When(submitted_at__isnull=True, then=Value(State.IN_PROGRESS.value)),
+                When(is_late=True, then=Value(State.LATE.value)),
+                default=Value(State.SUBMITTED.value),
+                output_field=models.CharField(),
+            )
+        )
+
 
 class Attempt(models.Model):
+    class State(models.TextChoices):
+        """Where a student stands with an attempt; NOT_STARTED, with an assignment they have no attempt at."""
+
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+        LATE = "late", "Submitted late"
+
     student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
     assignment = models.ForeignKey("quizzes.Assignment", on_delete=models.CASCADE, related_name="attempts")
     number = models.PositiveSmallIntegerField(default=1)
@@ -56,6 +89,22 @@ class Attempt(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
+
+    @property
+    def state(self) -> "Attempt.State":
+        """What with_state() computes in the database (a test holds the two together)."""
+        if self.submitted_at is None:
+            return self.State.IN_PROGRESS
+        return self.State.LATE if self.is_late else self.State.SUBMITTED
+
+    def time_is_up(self, now: datetime | None = None) -> bool:
+        """The deadline has come: the page's timer ends the attempt now."""
+        return self.deadline is not None and (now or timezone.now()) >= self.deadline
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        """Past its deadline and the grace period given for answers still on their way: it takes no more answers
+        and is submitted as it stands."""
+        return self.deadline is not None and (now or timezone.now()) > self.deadline + grace()
 
     @property
     def percent(self) -> int | None:

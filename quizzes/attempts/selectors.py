@@ -45,16 +45,17 @@ class AssignmentCard:
         return latest if latest and review_visible(latest, self.now) else None
 
     @property
-    def status(self) -> str:
+    def status(self) -> Attempt.State:
+        """In progress while an attempt is; submitted (on time or late) once one is."""
         if self.in_progress:
-            return "in_progress"
+            return Attempt.State.IN_PROGRESS
         if self.submitted:
-            return "submitted"
-        return "not_started"
+            return Attempt.State.SUBMITTED
+        return Attempt.State.NOT_STARTED
 
     @property
     def attempts_left(self) -> int:
-        return max(0, self.terms.attempts_allowed - len(self.attempts))
+        return self.terms.attempts_left(len(self.attempts))
 
     @property
     def can_start(self) -> bool:
@@ -62,7 +63,7 @@ class AssignmentCard:
 
     @property
     def not_open_yet(self) -> bool:
-        return self.now < self.assignment.opens_at
+        return self.terms.status(self.now) == Assignment.Status.SCHEDULED
 
 
 def student_assignment_cards(student, now=None) -> list[AssignmentCard]:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from quizzes.attempts import queries as rows
+from quizzes.attempts.models import grace
 from quizzes.attempts.terms import terms_for
 from quizzes.authoring.draw import draw_random
 from quizzes.bank.answers import answer_to_json
@@ -28,15 +27,6 @@ class AttemptRefused(Exception):
 
 class AttemptClosed(AttemptRefused):
     status = 409
-
-
-def grace() -> timedelta:
-    return timedelta(seconds=settings.ATTEMPT_GRACE_SECONDS)
-
-
-def is_expired(attempt: Attempt, now=None) -> bool:
-    """Past its deadline and the grace period given for answers still on their way."""
-    return attempt.deadline is not None and (now or timezone.now()) > attempt.deadline + grace()
 
 
 def _questions_for(assignment: Assignment, seed: int) -> list[Question]:
@@ -68,7 +58,7 @@ def attempt_start(*, student, assignment: Assignment, now=None) -> Attempt:
         Attempt, '"student_id" = %s AND "assignment_id" = %s', [student.pk, assignment.pk], order='"number"'
     )
     current = next((a for a in mine if not a.is_submitted), None)
-    if current and is_expired(current, now):
+    if current and current.is_expired(now):
         attempt_submit(attempt=current, now=now, auto=True)
         current = None
     if current:
@@ -78,7 +68,7 @@ def attempt_start(*, student, assignment: Assignment, now=None) -> Attempt:
     terms = terms_for(assignment, student)
     if not terms.is_open(now):
         raise AttemptRefused("This quiz is not open.")
-    if terms.attempts_allowed - len(mine) < 1:
+    if terms.attempts_left(len(mine)) < 1:
         raise AttemptRefused("You have used all your attempts at this quiz.")
     try:
         with transaction.atomic():
@@ -154,7 +144,7 @@ def _refuse_if_closed(attempt: Attempt, now) -> None:
     current = Attempt.objects.only("submitted_at", "deadline").get(pk=attempt.pk)
     if current.is_submitted:
         raise AttemptClosed(ALREADY_SUBMITTED)
-    if is_expired(current, now):
+    if current.is_expired(now):
         raise AttemptClosed("Time is up for this quiz.")
 
 
@@ -176,8 +166,7 @@ def attempt_submit(*, attempt: Attempt, now=None, auto: bool = False) -> Attempt
         locked.score = total or Decimal(0)
         locked.submitted_at = now
         locked.auto_submitted = auto
-        due_at = terms_for(locked.assignment, locked.student_id).due_at
-        locked.is_late = due_at is not None and now > due_at + grace()
+        locked.is_late = terms_for(locked.assignment, locked.student_id).is_late(now)
         changes = ("score", "submitted_at", "auto_submitted", "is_late")
         rows.update_fields(Attempt, locked.pk, {name: getattr(locked, name) for name in changes})
     return locked
@@ -187,7 +176,7 @@ def submit_if_expired(attempt: Attempt, now=None) -> bool:
     """Submit a timed attempt whose time has run out; True when it is (now) submitted."""
     if attempt.is_submitted:
         return True
-    if is_expired(attempt, now):
+    if attempt.is_expired(now):
         attempt_submit(attempt=attempt, now=now, auto=True)
         attempt.refresh_from_db()
         return True

@@ -30,7 +30,7 @@ from quizzes.attempts.services import (
 )
 from quizzes.bank.answers import AnswerError, parse_answer
 from quizzes.htmx import redirect_page, render_page_or_partial
-from quizzes.permissions import review_visible
+from quizzes.permissions import correct_answers_visible, review_visible
 
 TAKE = "quizzes/attempts/take.html"
 
@@ -141,8 +141,7 @@ def finish(request: HttpRequest, pk: int) -> HttpResponse:
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = student_attempt(request.user, pk)
     # The page's timer posts here when time runs out: record that the time limit ended it.
-    time_up = attempt.deadline is not None and timezone.now() >= attempt.deadline
-    attempt_submit(attempt=attempt, auto=time_up)
+    attempt_submit(attempt=attempt, auto=attempt.time_is_up())
     return redirect_page(request, reverse("attempt_results", args=[attempt.pk]))
 
 
@@ -154,5 +153,5 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("attempt", attempt.pk)
     context = {"attempt": attempt, "review": review_visible(attempt)}
     if context["review"]:
-        context["reviewed"] = reviewed_responses(attempt)
+        context["reviewed"] = reviewed_responses(attempt, show_correct=correct_answers_visible(attempt))
     return render(request, "quizzes/attempts/results.html", context)

@@ -1,7 +1,8 @@
 """Pure score arithmetic: counted scores per counting rule, bands, medians, item analysis and histogram geometry.
 
 Nothing here touches the database, so the gradebook, the results page and the student's history can load
-rows however suits them (one query each) and share these rules, and the rules are trivial to test.
+rows however suits them (one query each) and share these rules, and the rules are trivial to test. The names of
+the rules and of an attempt's states are the models' (Assignment.Counting, Attempt.State).
 """
 
 from __future__ import annotations
@@ -11,9 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-HIGHEST = "highest"
-LATEST = "latest"
-AVERAGE = "average"
+from quizzes.models import Assignment, Attempt
 
 # Score bands, from the top: (lowest percent in the band, its name). The number is always printed too.
 BANDS = ((85, "high"), (70, "good"), (50, "mid"), (0, "low"))
@@ -39,12 +38,6 @@ class Counted(NamedTuple):
     in_progress: bool
     submitted: int
 
-    @property
-    def status(self) -> str:
-        if self.percent is not None:
-            return "scored"
-        return "in_progress" if self.in_progress else "not_started"
-
 
 NOT_STARTED = Counted(percent=None, late=False, in_progress=False, submitted=0)
 
@@ -69,10 +62,10 @@ def counted_score(attempts: Sequence[AttemptFacts], counting: str) -> Counted:
             in_progress = True
     if not done:
         return Counted(None, False, in_progress, 0)
-    if counting == LATEST:
+    if counting == Assignment.Counting.LATEST:
         counted = max(done, key=lambda a: a.number)
         percent, late = counted.percent, counted.late
-    elif counting == AVERAGE:
+    elif counting == Assignment.Counting.AVERAGE:
         percent = sum(a.percent for a in done) / len(done)
         late = any(a.late for a in done)
     else:
@@ -82,17 +75,15 @@ def counted_score(attempts: Sequence[AttemptFacts], counting: str) -> Counted:
     return Counted(percent, late, in_progress, len(done))
 
 
-# An attempt's state as one small integer, as the database reports it for many attempts at once.
-IN_PROGRESS, ON_TIME, LATE = 0, 1, 2
-
-
 def counted_by_student(rows: Iterable[tuple], counting_of: dict[int, str]) -> dict[int, dict[int, Counted]]:
     """Counted scores of many students at once: student id -> assignment id -> Counted, by counted_score's rules.
 
-    rows are attempts as plain tuples (student id, assignment id, number, percent or None, state), state being
-    IN_PROGRESS, ON_TIME or LATE; counting_of gives each assignment's rule. Most cells of a gradebook hold one
-    attempt, and those are counted without building AttemptFacts: a class of 1000 has tens of thousands.
+    rows are attempts as plain tuples (student id, assignment id, number, percent or None, state), state being an
+    Attempt.State value (AttemptQuerySet.with_state); counting_of gives each assignment's rule. Most cells of a
+    gradebook hold one attempt, and those are counted without building AttemptFacts: a class of 1000 has tens of
+    thousands.
     """
+    in_progress, late = Attempt.State.IN_PROGRESS.value, Attempt.State.LATE.value
     students: dict[int, dict] = {}
     for student_id, assignment_id, number, percent, state in rows:
         cells = students.get(student_id)
@@ -109,12 +100,12 @@ def counted_by_student(rows: Iterable[tuple], counting_of: dict[int, str]) -> di
         for assignment_id, attempts in cells.items():
             if type(attempts) is tuple:
                 _, percent, state = attempts
-                if state != IN_PROGRESS and percent is not None:
-                    cells[assignment_id] = Counted(percent, state == LATE, False, 1)
+                if state != in_progress and percent is not None:
+                    cells[assignment_id] = Counted(percent, state == late, False, 1)
                 else:
-                    cells[assignment_id] = Counted(None, False, state == IN_PROGRESS, 0)
+                    cells[assignment_id] = Counted(None, False, state == in_progress, 0)
             else:
-                facts = [AttemptFacts(n, p, s != IN_PROGRESS, s == LATE) for n, p, s in attempts]
+                facts = [AttemptFacts(n, p, s != in_progress, s == late) for n, p, s in attempts]
                 cells[assignment_id] = counted_score(facts, counting_of[assignment_id])
     return students
 

@@ -16,15 +16,12 @@ from functools import cached_property
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
-    Case,
     DurationField,
     ExpressionWrapper,
     F,
     FloatField,
-    IntegerField,
     Prefetch,
-    Value,
-    When,
+    TextChoices,
 )
 from django.db.models.functions import Cast, NullIf
 from django.shortcuts import get_object_or_404
@@ -33,28 +30,17 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from quizzes.attempts.cards import ReviewRow, verdict_for
-from quizzes.attempts.selectors import attempt_responses
 from quizzes.bank.answers import answer_from_json
-from quizzes.bank.presentation import describe_answer
 from quizzes.bank.types import question_type
 from quizzes.models import Assignment, Attempt, Classroom, Enrollment, Question, Response, User
 from quizzes.permissions import review_visible
 from quizzes.scores import arithmetic as scores
 from quizzes.scores.arithmetic import AttemptFacts, Counted
 
-# An attempt's percent and state computed by the database, so that thousands of rows need no Decimal or datetime
-# parsing in Python. A max_score of 0 gives NULL rather than a division error.
+# An attempt's percent computed by the database (its state too: AttemptQuerySet.with_state), so that thousands of
+# rows need no Decimal or datetime parsing in Python. A max_score of 0 gives NULL rather than a division error.
 PERCENT = ExpressionWrapper(
     Cast("score", FloatField()) * 100.0 / NullIf(Cast("max_score", FloatField()), 0.0), output_field=FloatField()
-)
-# In progress, submitted on time, submitted late, as one small integer: integers need no conversion per row.
-IN_PROGRESS, ON_TIME, LATE = scores.IN_PROGRESS, scores.ON_TIME, scores.LATE
-STATE = Case(
-    When(submitted_at__isnull=True, then=Value(IN_PROGRESS)),
-    When(is_late=True, then=Value(LATE)),
-    default=Value(ON_TIME),
-    output_field=IntegerField(),
 )
 TIME_TAKEN = ExpressionWrapper(F("submitted_at") - F("started_at"), output_field=DurationField())
 
@@ -72,7 +58,7 @@ def _plain_rows(rows) -> list[tuple]:
     """A values_list queryset's rows straight from the database cursor.
 
     For the tens of thousands of attempts of a large gradebook, Django's per-value converters cost more than the
-    query itself, and these values are plain numbers already (see PERCENT and STATE).
+    query itself, and these values are plain numbers and words already (see PERCENT and with_state).
     """
     try:
         sql, params = rows.query.sql_with_params()
@@ -87,7 +73,8 @@ def _counted_by_student(attempts, counting_of: dict[int, str]) -> dict[int, dict
     """Counted scores as student id -> assignment id -> Counted, from one query of plain numbers."""
     rows = (
         attempts.order_by()
-        .annotate(percent_done=PERCENT, state=STATE)
+        .with_state()
+        .annotate(percent_done=PERCENT)
         .values_list("student_id", "assignment_id", "number", "percent_done", "state")
     )
     return scores.counted_by_student(_plain_rows(rows), counting_of)
@@ -400,23 +387,6 @@ def taught_attempt(user, pk: int) -> Attempt:
     )
 
 
-def teacher_review(attempt: Attempt) -> list[ReviewRow]:
-    """The attempt's answers like the student's results page, but always with the right answers: the teacher
-    sees them whatever the feedback policy."""
-    rows = []
-    for response in attempt_responses(attempt):
-        question = response.question
-        rows.append(
-            ReviewRow(
-                response=response,
-                verdict=verdict_for(response),
-                your_answer=describe_answer(question, answer_from_json(question.type, response.answer)),
-                correct_answer=question.correct_answer_text(),
-            )
-        )
-    return rows
-
-
 # -- An assignment's results --------------------------------------------------------------------------------------
 
 
@@ -533,15 +503,16 @@ def assignment_results(assignment: Assignment, now=None) -> AssignmentResults:
             student__enrollments__left_at__isnull=True,
         )
         .order_by()
-        .annotate(percent_done=PERCENT, state=STATE, taken=TIME_TAKEN)
+        .with_state()
+        .annotate(percent_done=PERCENT, taken=TIME_TAKEN)
         .values_list("pk", "student_id", "number", "percent_done", "state", "taken")
     )
     by_student: dict[int, list[AttemptFacts]] = defaultdict(list)
     latest: dict[int, tuple[int, int, float]] = {}  # student -> (number, attempt id, percent)
     minutes = []
     for pk, student_id, number, percent, state, taken in attempts:
-        done = state != IN_PROGRESS
-        by_student[student_id].append(AttemptFacts(number, percent, done, state == LATE))
+        done = state != Attempt.State.IN_PROGRESS
+        by_student[student_id].append(AttemptFacts(number, percent, done, state == Attempt.State.LATE))
         if done and percent is not None:
             if taken is not None:
                 minutes.append(taken.total_seconds() / 60)
@@ -600,6 +571,15 @@ def assignment_results(assignment: Assignment, now=None) -> AssignmentResults:
 CLASS_MEDIAN_MINIMUM = 5
 
 
+class MedianState(TextChoices):
+    """Whether a student sees their class's median for an assignment, and if not, why."""
+
+    SHOWN = "shown"
+    BEFORE_DUE = "before_due"
+    TOO_FEW = "too_few"
+    HIDDEN = "hidden"
+
+
 @dataclass
 class HistoryAttempt:
     attempt: Attempt
@@ -617,7 +597,19 @@ class HistoryAssignment:
     assignment: Assignment
     attempts: list[HistoryAttempt]
     class_median: int | None
-    median_state: str  # "shown", "before_due", "too_few", "hidden"
+    median_state: MedianState
+
+    @property
+    def median_shown(self) -> bool:
+        return self.median_state == MedianState.SHOWN
+
+    @property
+    def median_before_due(self) -> bool:
+        return self.median_state == MedianState.BEFORE_DUE
+
+    @property
+    def median_too_few(self) -> bool:
+        return self.median_state == MedianState.TOO_FEW
 
     @property
     def counted(self) -> int | None:
@@ -688,12 +680,12 @@ def student_history(student: User, now=None) -> list[HistoryClass]:
         assignment = assignments[assignment_id]
         median, count = medians.get(assignment_id, (None, 0))
         if assignment_id not in allowed:
-            state = "hidden" if assignment.feedback == Assignment.Feedback.NEVER else "before_due"
-            median = None
+            never = assignment.feedback == Assignment.Feedback.NEVER
+            state, median = (MedianState.HIDDEN if never else MedianState.BEFORE_DUE), None
         elif count < CLASS_MEDIAN_MINIMUM:
-            state, median = "too_few", None
+            state, median = MedianState.TOO_FEW, None
         else:
-            state = "shown"
+            state = MedianState.SHOWN
         classroom = assignment.classroom
         if classroom.pk not in classes:
             classes[classroom.pk] = HistoryClass(classroom=classroom, left=classroom.pk in left, assignments=[])

@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from quizzes.attempts.cards import reviewed_responses
 from quizzes.htmx import render_page_or_partial
 from quizzes.permissions import teacher_assignment, teacher_classroom, teacher_required
 from quizzes.scores import selectors as selectors_scores
@@ -53,7 +54,9 @@ def student_record(request: HttpRequest, pk: int, student_pk: int) -> HttpRespon
 def teacher_attempt(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = selectors_scores.taught_attempt(request.user, pk)
     return render(
-        request, f"{TEMPLATES}/attempt.html", {"attempt": attempt, "reviewed": selectors_scores.teacher_review(attempt)}
+        request,
+        f"{TEMPLATES}/attempt.html",
+        {"attempt": attempt, "reviewed": reviewed_responses(attempt, show_correct=True)},
     )
 
 

@@ -76,8 +76,3 @@ def get_item(mapping, key):
         return mapping[key]
     except (KeyError, IndexError, TypeError):
         return None
-
-
-@register.filter
-def contains(collection, value) -> bool:
-    return collection is not None and value in collection

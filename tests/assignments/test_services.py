@@ -11,14 +11,11 @@ from quizzes.assignments.services import (
     AccommodationTerms,
     AssignmentError,
     AssignmentSettings,
-    Status,
     accommodation_clear,
     accommodation_set,
     assignment_close,
-    assignment_counts,
     assignment_create,
     assignment_reopen,
-    assignment_status,
     assignment_update,
 )
 from quizzes.attempts.services import AttemptRefused, attempt_start, attempt_submit, response_record
@@ -293,31 +290,3 @@ def test_accommodations_only_for_students_now_in_the_class(school):
         with pytest.raises(AssignmentError, match="not in this class"):
             accommodation_set(assignment=school.assignment, student=student, terms=AccommodationTerms(extra_attempts=1))
     assert not Accommodation.objects.exists()
-
-
-# -- Reads -------------------------------------------------------------------------------------------------------
-
-
-def test_status_follows_the_dates_and_the_closing(school):
-    now = timezone.now()
-    a = school.assignment
-    assert assignment_status(a, now) == Status.OPEN
-    assert assignment_status(a, a.opens_at - timedelta(minutes=1)) == Status.SCHEDULED
-    assert assignment_status(a, a.due_at + timedelta(minutes=1)) == Status.PAST_DUE
-    a.closed_at = now
-    assert assignment_status(a, now) == Status.CLOSED
-
-
-def test_counts_are_per_current_student(school):
-    update(school.assignment, attempts_allowed=2)
-    attempt_submit(attempt=started(school))
-    started(school)  # a second attempt, in progress: still one student
-    late = started(school, school.classmate)
-    Attempt.objects.filter(pk=late.pk).update(is_late=True, submitted_at=timezone.now(), score=0)
-    left = factories.UserFactory()
-    factories.EnrollmentFactory(classroom=school.classroom, student=left, left_at=timezone.now())
-    factories.AttemptFactory(assignment=school.assignment, student=left)
-    factories.AccommodationFactory(assignment=school.assignment, student=school.student, extra_attempts=1)
-    counts = assignment_counts(school.assignment)
-    assert (counts.students, counts.started, counts.in_progress, counts.submitted, counts.late) == (2, 2, 1, 2, 1)
-    assert counts.accommodated == 1 and counts.questions == 7

@@ -4,8 +4,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from quizzes.models import Attempt
 from quizzes.scores import arithmetic as scores
 from quizzes.scores.arithmetic import AttemptFacts, counted_score
+
+IN_PROGRESS, ON_TIME, LATE = Attempt.State.IN_PROGRESS, Attempt.State.SUBMITTED, Attempt.State.LATE
 
 
 def done(number, percent, late=False):
@@ -23,7 +26,7 @@ def test_highest_counts_the_best_submitted_attempt():
     counted = counted_score([done(1, 40.0), done(2, 90.0), done(3, 70.0)], "highest")
     assert counted.percent == 90.0
     assert counted.submitted == 3
-    assert counted.status == "scored"
+    assert not counted.in_progress
 
 
 def test_latest_counts_the_attempt_with_the_highest_number_not_the_best():
@@ -46,12 +49,12 @@ def test_an_attempt_in_progress_does_not_count_but_is_reported(rule):
 def test_only_an_attempt_in_progress_has_no_score(rule):
     counted = counted_score([in_progress(1)], rule)
     assert counted.percent is None
-    assert counted.status == "in_progress"
+    assert counted.in_progress
 
 
 def test_no_attempts_is_not_started():
-    assert counted_score([], "highest").status == "not_started"
-    assert scores.NOT_STARTED.status == "not_started"
+    assert counted_score([], "highest") == scores.NOT_STARTED
+    assert scores.NOT_STARTED == (None, False, False, 0)
 
 
 def test_late_follows_the_attempt_that_counts():
@@ -236,7 +239,7 @@ attempt_rows = st.lists(
         st.integers(1, 4),  # student
         st.integers(1, 3),  # assignment
         st.one_of(st.none(), st.floats(0, 100)),  # percent
-        st.sampled_from([scores.IN_PROGRESS, scores.ON_TIME, scores.LATE]),
+        st.sampled_from([IN_PROGRESS, ON_TIME, LATE]),
     ),
     max_size=30,
 )
@@ -247,12 +250,12 @@ def test_counting_a_class_at_once_agrees_with_counting_each_cell(rows, rule):
     counting_of = {1: rule, 2: "highest", 3: "average"}
     numbered = []
     for n, (student, assignment, percent, state) in enumerate(rows, start=1):
-        percent = None if state == scores.IN_PROGRESS else percent
+        percent = None if state == IN_PROGRESS else percent
         numbered.append((student, assignment, n, percent, state))
     counted = scores.counted_by_student(numbered, counting_of)
     for student, assignment, *_ in numbered:
         facts = [
-            AttemptFacts(n, p, s != scores.IN_PROGRESS, s == scores.LATE)
+            AttemptFacts(n, p, s != IN_PROGRESS, s == LATE)
             for st_, a, n, p, s in numbered
             if (st_, a) == (student, assignment)
         ]
@@ -261,13 +264,13 @@ def test_counting_a_class_at_once_agrees_with_counting_each_cell(rows, rule):
 
 def test_counting_a_class_at_once_by_hand():
     rows = [
-        (7, 1, 1, 40.0, scores.ON_TIME),
-        (7, 1, 2, 90.0, scores.LATE),
-        (7, 2, 1, None, scores.IN_PROGRESS),
-        (8, 1, 1, 55.0, scores.ON_TIME),
+        (7, 1, 1, 40.0, ON_TIME),
+        (7, 1, 2, 90.0, LATE),
+        (7, 2, 1, None, IN_PROGRESS),
+        (8, 1, 1, 55.0, ON_TIME),
     ]
     counted = scores.counted_by_student(rows, {1: "latest", 2: "highest"})
     assert counted[7][1] == (90.0, True, False, 2)
-    assert counted[7][2].status == "in_progress"
+    assert counted[7][2] == (None, False, True, 0)
     assert counted[8][1].percent == 55.0
     assert 2 not in counted[8]
