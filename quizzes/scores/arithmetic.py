@@ -76,12 +76,10 @@ def counted_score(attempts: Sequence[AttemptFacts], counting: str) -> Counted:
 
 
 def counted_by_student(rows: Iterable[tuple], counting_of: dict[int, str]) -> dict[int, dict[int, Counted]]:
-    """Counted scores of many students at once: student id -> assignment id -> Counted, by counted_score's rules.
+    """Counted scores of many students at once: student id -> assignment id -> Counted, by counted_score.
 
     rows are attempts as plain tuples (student id, assignment id, number, percent or None, state), state being an
-    Attempt.State value (AttemptQuerySet.with_state); counting_of gives each assignment's rule. Most cells of a
-    gradebook hold one attempt, and those are counted without building AttemptFacts: a class of 1000 has tens of
-    thousands.
+    Attempt.State value (AttemptQuerySet.with_state); counting_of gives each assignment's rule.
     """
     in_progress, late = Attempt.State.IN_PROGRESS.value, Attempt.State.LATE.value
     students: dict[int, dict] = {}
@@ -89,24 +87,15 @@ def counted_by_student(rows: Iterable[tuple], counting_of: dict[int, str]) -> di
         cells = students.get(student_id)
         if cells is None:
             students[student_id] = cells = {}
-        earlier = cells.get(assignment_id)
-        if earlier is None:
-            cells[assignment_id] = (number, percent, state)
-        elif type(earlier) is tuple:
-            cells[assignment_id] = [earlier, (number, percent, state)]
+        facts = AttemptFacts(number, percent, state != in_progress, state == late)
+        attempts = cells.get(assignment_id)
+        if attempts is None:
+            cells[assignment_id] = [facts]
         else:
-            earlier.append((number, percent, state))
+            attempts.append(facts)
     for cells in students.values():
         for assignment_id, attempts in cells.items():
-            if type(attempts) is tuple:
-                _, percent, state = attempts
-                if state != in_progress and percent is not None:
-                    cells[assignment_id] = Counted(percent, state == late, False, 1)
-                else:
-                    cells[assignment_id] = Counted(None, False, state == in_progress, 0)
-            else:
-                facts = [AttemptFacts(n, p, s != in_progress, s == late) for n, p, s in attempts]
-                cells[assignment_id] = counted_score(facts, counting_of[assignment_id])
+            cells[assignment_id] = counted_score(attempts, counting_of[assignment_id])
     return students
 
 

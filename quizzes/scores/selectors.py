@@ -70,7 +70,7 @@ def _plain_rows(rows) -> list[tuple]:
 
 
 def _counted_by_student(attempts, counting_of: dict[int, str]) -> dict[int, dict[int, Counted]]:
-    """Counted scores as student id -> assignment id -> Counted, from one query of plain numbers."""
+    """Counted scores as student id -> assignment id -> Counted, from one query of plain values."""
     rows = (
         attempts.order_by()
         .with_state()
