@@ -31,6 +31,10 @@ class AttemptQuerySet(models.QuerySet):
     def submitted(self):
         return self.filter(submitted_at__isnull=False)
 
+    def taking_answers(self, now: datetime):
+        """In progress and not expired (Attempt.is_expired): the attempts an answer may still be saved to."""
+        return self.in_progress().filter(Q(deadline__isnull=True) | Q(deadline__gte=now - grace()))
+
     def with_state(self):
         """Each attempt annotated with `state`, what Attempt.state gives, computed by the database: many attempts
         then need no datetime or boolean conversion in Python."""

@@ -192,6 +192,20 @@ def test_the_database_computes_the_same_state_as_the_model(school):
     assert set(states.values()) == {Attempt.State.IN_PROGRESS, Attempt.State.SUBMITTED, Attempt.State.LATE}
 
 
+def test_the_attempts_taking_answers_are_those_in_progress_and_not_expired(school):
+    now = OPENS + timedelta(hours=1)
+    made = [
+        factories.AttemptFactory(assignment=school.assignment, deadline=deadline)  # a student each
+        for deadline in (None, now, now - GRACE, now - GRACE - timedelta(microseconds=1))
+    ]
+    made.append(
+        factories.AttemptFactory(assignment=school.assignment, student=school.classmate, submitted_at=now, score=0)
+    )
+    taking = set(Attempt.objects.taking_answers(now).values_list("pk", flat=True))
+    assert taking == {a.pk for a in made if not a.is_submitted and not a.is_expired(now)}
+    assert len(taking) == 3
+
+
 # -- The same definition where students meet it ----------------------------------------------------------------------
 
 
