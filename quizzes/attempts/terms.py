@@ -1,4 +1,5 @@
-"""The terms one student has for one assignment: its settings with their accommodation applied."""
+"""When an assignment is open, due and late for one student (their accommodation applied) or for its class: the one
+definition that starting, answering, the dashboard, the assignment's status, results and review visibility use."""
 
 from __future__ import annotations
 
