@@ -1,4 +1,45 @@
-"""Who may see or do what, and when answers and feedback may be shown: one place for views and tests."""
+"""Who may see or do what: the whole policy of October Quiz, in one file, for views, services and tests alike.
+
+The rules
+---------
+Accounts
+- Everyone but the login and signup pages must log in (``login_required``); anonymous visitors go to the login page.
+- Teachers' pages are for teachers only (`teacher_required`, `is_teacher`); anyone else gets a 403 that says so.
+  Students' own pages that make no sense for a teacher (their history) are for students only (`student_required`).
+- Only student accounts join classes (`can_join_classes`). Staff manage everything in Django admin, not here.
+
+What a teacher sees: their own, and nothing else. Another teacher's class, assignment, attempt, quiz set or question
+does not exist for them (a 404, never a 403, so that ids reveal nothing). The owner-scoped lookups apply each rule in
+the query, and each has the predicate that states it for one object:
+- classes they teach: `teacher_classroom` / `teaches`;
+- assignments of those classes: `teacher_assignment` / `teaches` on the assignment's class;
+- attempts at those assignments: `taught_attempt` / `can_review_attempt`;
+- quiz sets they own (the shared sets, with no owner, are edited in admin only): `teacher_quiz_set` /
+  `can_edit_quiz_set`;
+- questions they wrote (bank questions are edited in admin only): `teacher_question` / `can_edit_question`.
+
+What a teacher may use
+- In a set: the published shared bank and their own questions, drafts included (`can_use_question`; the same
+  rule as a query: ``Question.objects.usable_by``). Other teachers' questions do not exist for them
+  (`can_see_question`).
+- To assign: their own sets and the shared ones (`can_assign_quiz_set`, `assignable_quiz_set`), to their own
+  classes that are not archived (`can_assign_to`, `assignable_classrooms`).
+- For a student: accommodations only for a current student of the assignment's class (`is_current_student`), and
+  a new one-time password only for a student account (`is_student`) on the class's roster (`is_current_student`).
+- An archived class takes no new students (`can_add_students`).
+
+What a student sees and does
+- They take the assignments of the classes they are currently in, while the class is not archived
+  (`can_take_assignment`). Their dashboard lists those assignments (the same rule, in the hand-written SQL of
+  `quizzes.attempts.selectors.student_assignment_cards`), open or not.
+- Their own attempts and no one else's (`can_view_attempt`): every quiz request looks the attempt up with
+  `quizzes.attempts.selectors.student_attempt` (and `student_attempt_and_positions`), whose hand-written SQL applies
+  this rule (``t."student_id" = %s``) because it runs for every answer; anyone else's attempt is a 404.
+- Once an attempt is submitted, its review (which answers were right) follows the assignment's feedback setting
+  (`review_visible`), and the right answers show only when the assignment also says so
+  (`correct_answers_visible`). Feedback after each question is a setting of the assignment
+  (``Assignment.feedback_after_each_question``), not a permission.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +47,171 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from quizzes.models import Assignment, Attempt, Classroom, Enrollment
+from quizzes.models import Assignment, Attempt, Classroom, Enrollment, Question, QuizSet
+
+# -- Accounts ------------------------------------------------------------------------------------------------------
 
 
-def is_enrolled(user, classroom: Classroom) -> bool:
-    return user.is_authenticated and Enrollment.objects.current().filter(classroom=classroom, student=user).exists()
+def is_teacher(user) -> bool:
+    return user.is_authenticated and user.is_teacher
+
+
+def is_student(user) -> bool:
+    return user.is_authenticated and user.is_student
+
+
+def can_join_classes(user) -> bool:
+    return is_student(user)
+
+
+def teacher_required(view):
+    """Teachers only (staff use Django admin); students get a 403 with a clear message."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not is_teacher(request.user):
+            raise PermissionDenied("This page is for teachers.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def student_required(view):
+    """Students only: a teacher gets a 403 saying where their version of the page is."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not is_student(request.user):
+            raise PermissionDenied("This page is for students: teachers see their classes' gradebooks.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+# -- Classes and their students -------------------------------------------------------------------------------------
+
+
+def teaches(user, classroom: Classroom) -> bool:
+    return user.is_authenticated and classroom.teacher_id == user.pk
+
+
+def teacher_classroom(user, pk: int) -> Classroom:
+    """The teacher's own class, or 404: other teachers' classes do not exist for them (`teaches`)."""
+    return get_object_or_404(Classroom, pk=pk, teacher_id=user.pk)
+
+
+def is_current_student(user, classroom: Classroom | int) -> bool:
+    """On the class's roster now (not one who left)."""
+    classroom_id = classroom if isinstance(classroom, int) else classroom.pk
+    return (
+        user.is_authenticated
+        and Enrollment.objects.current().filter(classroom_id=classroom_id, student_id=user.pk).exists()
+    )
+
+
+def can_add_students(classroom: Classroom) -> bool:
+    """An archived class takes no new students."""
+    return classroom.archived_at is None
+
+
+# -- Quiz sets and questions --------------------------------------------------------------------------------------
+
+
+def can_edit_quiz_set(user, quiz_set: QuizSet) -> bool:
+    """Teachers edit their own sets; the shared sets (no owner) only in admin."""
+    return user.is_authenticated and quiz_set.owner_id == user.pk
+
+
+def teacher_quiz_set(user, pk: int) -> QuizSet:
+    """The teacher's own set, or 404: other teachers' sets (and the shared ones) do not exist for them
+    (`can_edit_quiz_set`, in the query)."""
+    return get_object_or_404(QuizSet.objects.prefetch_related("rule_topics", "rule_sources"), pk=pk, owner_id=user.pk)
+
+
+def can_edit_question(user, question: Question) -> bool:
+    """Teachers edit only the questions they wrote; bank questions are edited by admins."""
+    return user.is_authenticated and question.owner_id is not None and question.owner_id == user.pk
+
+
+def teacher_question(user, pk: int) -> Question:
+    """The teacher's own question with its answers and topics, or 404: bank questions and other teachers' are not
+    theirs to edit (`can_edit_question`, in the query)."""
+    return get_object_or_404(Question.objects.with_answers().prefetch_related("topics"), pk=pk, owner_id=user.pk)
+
+
+def can_see_question(user, question: Question) -> bool:
+    """The shared bank and the teacher's own questions; other teachers' questions do not exist for them."""
+    return question.owner_id is None or question.owner_id == user.pk
+
+
+def can_use_question(user, question: Question) -> bool:
+    """What a teacher may put in a set: the published bank and their own questions (``Question.objects.usable_by``
+    is the same rule as a query)."""
+    if question.owner_id is None:
+        return question.status == Question.Status.PUBLISHED
+    return question.owner_id == user.pk
+
+
+# -- Assignments ----------------------------------------------------------------------------------------------------
+
+
+def can_assign_quiz_set(user, quiz_set: QuizSet) -> bool:
+    """Teachers assign their own sets and the shared ones."""
+    return quiz_set.owner_id is None or quiz_set.owner_id == user.pk
+
+
+def assignable_quiz_set(user, pk: int) -> QuizSet:
+    """A set the teacher may assign, or 404 (`can_assign_quiz_set`, in the query)."""
+    return get_object_or_404(QuizSet.objects.filter(Q(owner_id=user.pk) | Q(owner__isnull=True)), pk=pk)
+
+
+def can_assign_to(user, classroom: Classroom) -> bool:
+    """Teachers assign quizzes to their own classes, and not to archived ones."""
+    return teaches(user, classroom) and classroom.archived_at is None
+
+
+def assignable_classrooms(user) -> QuerySet[Classroom]:
+    """`can_assign_to` as a query: the classes to offer when assigning a set."""
+    return Classroom.objects.filter(teacher_id=user.pk, archived_at__isnull=True).order_by("name", "pk")
+
+
+def teacher_assignment(user, pk: int) -> Assignment:
+    """An assignment of the teacher's own class, or 404 (`teaches` the assignment's class, in the query)."""
+    return get_object_or_404(Assignment.objects.select_related("classroom", "quiz_set"), pk=pk, classroom__teacher=user)
 
 
 def can_take_assignment(user, assignment: Assignment) -> bool:
-    return is_enrolled(user, assignment.classroom) and assignment.classroom.archived_at is None
+    """A current student of a class that is not archived; whether the assignment is open is its terms' business."""
+    return assignment.classroom.archived_at is None and is_current_student(user, assignment.classroom_id)
 
 
-def feedback_after_each_question(assignment: Assignment) -> bool:
-    return assignment.feedback == Assignment.Feedback.EACH_QUESTION
+# -- Attempts ------------------------------------------------------------------------------------------------------
+
+
+def can_view_attempt(user, attempt: Attempt) -> bool:
+    """A student's own attempt. The quiz loop applies this rule in SQL: `quizzes.attempts.selectors.student_attempt`."""
+    return user.is_authenticated and attempt.student_id == user.pk
+
+
+def can_review_attempt(user, attempt: Attempt) -> bool:
+    """A teacher sees the attempts at their own classes' assignments."""
+    return teaches(user, attempt.assignment.classroom)
+
+
+def taught_attempt(user, pk: int) -> Attempt:
+    """An attempt at an assignment of the teacher's own class, or 404: other teachers' attempts do not exist
+    (`can_review_attempt`, in the query)."""
+    return get_object_or_404(
+        Attempt.objects.select_related("assignment__classroom", "assignment__quiz_set", "student"),
+        pk=pk,
+        assignment__classroom__teacher=user,
+    )
 
 
 def review_visible(attempt: Attempt, now=None) -> bool:
@@ -38,35 +228,3 @@ def review_visible(attempt: Attempt, now=None) -> bool:
 
 def correct_answers_visible(attempt: Attempt, now=None) -> bool:
     return review_visible(attempt, now) and attempt.assignment.show_correct_answers
-
-
-def teacher_classroom(user, pk: int) -> Classroom:
-    """The teacher's own class, or 404: other teachers' classes do not exist for them."""
-    return get_object_or_404(Classroom, pk=pk, teacher=user)
-
-
-def teacher_assignment(user, pk: int) -> Assignment:
-    return get_object_or_404(Assignment.objects.select_related("classroom", "quiz_set"), pk=pk, classroom__teacher=user)
-
-
-def can_edit_quiz_set(user, quiz_set) -> bool:
-    """Teachers edit their own sets; the shared sets (no owner) only in admin."""
-    return user.is_authenticated and quiz_set.owner_id == user.pk
-
-
-def can_edit_question(user, question) -> bool:
-    """Teachers edit only the questions they wrote; bank questions are edited by admins."""
-    return user.is_authenticated and question.owner_id is not None and question.owner_id == user.pk
-
-
-def teacher_required(view):
-    """Teachers only (staff use Django admin); students get a 403 with a clear message."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_teacher:
-            raise PermissionDenied("This page is for teachers.")
-        return view(request, *args, **kwargs)
-
-    return wrapped

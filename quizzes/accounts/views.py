@@ -5,14 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from quizzes.accounts.forms import SignupForm
+from quizzes.accounts.services import student_signup
 from quizzes.accounts.throttle import block_minutes, login_blocked, login_failed, login_succeeded
-from quizzes.classroom.services import enrollment_join
 
 
 @require_http_methods(["GET", "POST"])
@@ -21,10 +20,8 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("join")
     form = SignupForm(request.POST or None, initial={"join_code": request.GET.get("code", "")})
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            student = form.save()
-            enrollment = enrollment_join(student=student, code=form.cleaned_data["join_code"])
-        login(request, student, backend="django.contrib.auth.backends.ModelBackend")
+        enrollment = student_signup(**form.signup_data())
+        login(request, enrollment.student, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome! You have joined {enrollment.classroom.name}.")
         return redirect("student_dashboard")
     status = 422 if form.errors else 200

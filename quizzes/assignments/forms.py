@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from quizzes.assignments.selectors import assignable_classes, current_students
+from quizzes.assignments.selectors import current_students
 from quizzes.assignments.services import (
     MAX_EXTRA_ATTEMPTS,
     MAX_EXTRA_TIME_MINUTES,
@@ -17,6 +17,7 @@ from quizzes.assignments.services import (
     AssignmentSettings,
 )
 from quizzes.models import Assignment
+from quizzes.permissions import assignable_classrooms
 
 MAX_TIME_LIMIT_MINUTES = 600
 MAX_ATTEMPTS = 50
@@ -144,7 +145,7 @@ class AssignmentCreateForm(AssignmentSettingsForm):
         kwargs["initial"].setdefault("title", quiz_set.title)
         kwargs["initial"].setdefault("opens_at", timezone.now().replace(second=0, microsecond=0))
         super().__init__(*args, **kwargs)
-        self.fields["classrooms"].queryset = assignable_classes(teacher)
+        self.fields["classrooms"].queryset = assignable_classrooms(teacher)
         self.fields["classrooms"].label_from_instance = lambda classroom: classroom.name
 
 
@@ -155,7 +156,8 @@ class ReopenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.assignment = assignment
         self.now = now or timezone.now()
-        self.needs_due_date = assignment.is_past_due(self.now)
+        # Only a closed assignment is reopened; an open one needs nothing (the service says so).
+        self.needs_due_date = assignment.closed_at is not None and assignment.is_past_due(self.now)
         if self.needs_due_date:
             self.fields["due_at"].required = True
             self.fields["due_at"].help_text = _local_time_help(
@@ -230,7 +232,28 @@ class AccommodationForm(StudentChoiceForm):
             )
         return due_at
 
+    @classmethod
+    def for_row(cls, row, *, assignment: Assignment) -> AccommodationForm:
+        """The form for one student of the table (`row`, or None for an empty form), filled with what they have."""
+        if row is None:
+            return cls(assignment=assignment)
+        initial = cls.initial_for(row.accommodation) or {"student": row.student.pk}
+        return cls(initial=initial, assignment=assignment)
+
+    @property
+    def clearing(self) -> bool:
+        """Sent by a row's Clear button: back to the class's terms, whatever else came with it."""
+        return "clear" in self.data
+
+    def saved_notice(self) -> str:
+        student = self.cleaned_data["student"]
+        if self.clearing:
+            return f"{student.display_name} now has the same terms as the class."
+        return f"Saved the accommodation for {student.display_name}."
+
     def accommodation_terms(self) -> AccommodationTerms:
+        if self.clearing:
+            return AccommodationTerms()
         data = self.cleaned_data
         return AccommodationTerms(
             extra_time_percent=data["extra_time_percent"] or 0,

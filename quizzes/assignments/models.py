@@ -79,6 +79,11 @@ class Assignment(models.Model):
         return self.title or self.quiz_set.title
 
     @property
+    def feedback_after_each_question(self) -> bool:
+        """The student sees whether each answer was right as soon as it is saved, and cannot change it then."""
+        return self.feedback == self.Feedback.EACH_QUESTION
+
+    @property
     def time_limit(self) -> timedelta | None:
         return timedelta(minutes=self.time_limit_minutes) if self.time_limit_minutes else None
 

@@ -11,10 +11,8 @@ from quizzes.models import (
     Accommodation,
     Assignment,
     Attempt,
-    Classroom,
     Enrollment,
     Question,
-    QuizSet,
     QuizSetItem,
     User,
 )
@@ -83,12 +81,3 @@ def current_students(assignment: Assignment):
     return User.objects.filter(
         enrollments__classroom_id=assignment.classroom_id, enrollments__left_at__isnull=True
     ).order_by("last_name", "first_name", "username")
-
-
-def assignable_classes(teacher: User):
-    return Classroom.objects.filter(teacher=teacher, archived_at__isnull=True).order_by("name", "pk")
-
-
-def assignable_sets(teacher: User):
-    """The sets a teacher may assign: their own and the shared ones."""
-    return QuizSet.objects.filter(Q(owner=teacher) | Q(owner__isnull=True))

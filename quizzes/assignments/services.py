@@ -23,14 +23,19 @@ from quizzes.models import (
     Assignment,
     Attempt,
     Classroom,
-    Enrollment,
     QuizSet,
     User,
 )
+from quizzes.permissions import can_assign_quiz_set, can_assign_to, is_current_student
 
 
 class AssignmentError(ValueError):
     """The change cannot be made; the message is shown to the teacher."""
+
+
+class AssignmentUnchanged(AssignmentError):
+    """There was nothing to do (closing a closed assignment, reopening an open one): a double click, or a page
+    left open while someone else made the change. The message says so."""
 
 
 @dataclass(frozen=True)
@@ -78,9 +83,9 @@ def assignment_create(
     """One assignment of the set per class, all or none."""
     if not classrooms:
         raise AssignmentError("Choose at least one class.")
-    if any(classroom.teacher_id != teacher.pk or classroom.archived_at for classroom in classrooms):
+    if not all(can_assign_to(teacher, classroom) for classroom in classrooms):
         raise AssignmentError("You can only assign quizzes to your own current classes.")
-    if quiz_set.owner_id not in (None, teacher.pk):
+    if not can_assign_quiz_set(teacher, quiz_set):
         raise AssignmentError("You can only assign your own quiz sets and the shared ones.")
     settings.check()
     created = []
@@ -124,13 +129,13 @@ def attempts_recap(*, assignment: Assignment, student: User | None = None, now=N
 
 def assignment_close(*, assignment: Assignment, now=None) -> int:
     """Close early: no new attempts, and attempts under way are submitted with the answers they have.
-    Returns how many were submitted; closing a closed assignment changes nothing."""
+    Returns how many were submitted; closing a closed assignment changes nothing (AssignmentUnchanged)."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
         if locked.closed_at is not None:
             assignment.closed_at = locked.closed_at
-            return 0
+            raise AssignmentUnchanged("This assignment was already closed.")
         locked.closed_at = assignment.closed_at = now
         locked.save(update_fields=["closed_at"])
         under_way = list(Attempt.objects.in_progress().filter(assignment=assignment))
@@ -143,7 +148,7 @@ def assignment_reopen(*, assignment: Assignment, due_at: datetime | None = None,
     """Open a closed assignment again; past its due date it needs a new one, later than now."""
     now = now or timezone.now()
     if assignment.closed_at is None:
-        raise AssignmentError("This assignment is already open.")
+        raise AssignmentUnchanged("This assignment is already open.")
     if due_at is None and assignment.is_past_due(now):
         raise AssignmentError("The due date has passed: give a new due date to reopen the quiz.")
     if due_at is not None and due_at <= now:
@@ -182,7 +187,7 @@ def accommodation_set(
 ) -> Accommodation | None:
     """Give the student these terms (or remove their accommodation when the terms are empty).
     Attempts under way get the extra time at once; an earlier personal due date follows the module's rule."""
-    if not Enrollment.objects.current().filter(classroom_id=assignment.classroom_id, student=student).exists():
+    if not is_current_student(student, assignment.classroom_id):
         raise AssignmentError("That student is not in this class.")
     if not 0 <= terms.extra_time_percent <= MAX_EXTRA_TIME_PERCENT:
         raise AssignmentError(f"Extra time in percent must be between 0 and {MAX_EXTRA_TIME_PERCENT}.")

@@ -5,8 +5,7 @@ The views share their names with the services that do the work (`services.assign
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,18 +16,17 @@ from quizzes.assignments.forms import (
     AssignmentCreateForm,
     AssignmentSettingsForm,
     ReopenForm,
-    StudentChoiceForm,
 )
-from quizzes.assignments.selectors import accommodation_rows, assignable_sets, assignment_counts
+from quizzes.assignments.selectors import accommodation_rows, assignment_counts
 from quizzes.assignments.services import (
     AssignmentError,
-    accommodation_clear,
+    AssignmentUnchanged,
     accommodation_set,
     assignment_update,
 )
-from quizzes.htmx import redirect_page, render_page_or_partial
+from quizzes.htmx import HtmxHttpRequest, redirect_page, region_changed, render_page_or_partial
 from quizzes.models import Assignment
-from quizzes.permissions import teacher_assignment, teacher_required
+from quizzes.permissions import assignable_quiz_set, teacher_assignment, teacher_required
 
 TEMPLATES = "quizzes/assignments"
 CREATE = f"{TEMPLATES}/create.html"
@@ -38,8 +36,8 @@ ACCOMMODATIONS = f"{TEMPLATES}/accommodations.html"
 
 @teacher_required
 @require_http_methods(["GET", "POST"])
-def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
-    quiz_set = get_object_or_404(assignable_sets(request.user), pk=pk)
+def assignment_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    quiz_set = assignable_quiz_set(request.user, pk)
     form = AssignmentCreateForm(request.POST or None, teacher=request.user, quiz_set=quiz_set)
     if request.method == "POST" and form.is_valid():
         try:
@@ -66,7 +64,7 @@ def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @teacher_required
 @require_http_methods(["GET", "POST"])
-def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The assignment in words, its counts, and (POST) a change of its settings."""
     assignment = teacher_assignment(request.user, pk)
     initial = AssignmentSettingsForm.initial_for(assignment)
@@ -98,12 +96,14 @@ def _detail_context(assignment: Assignment, **forms) -> dict:
 
 @teacher_required
 @require_POST
-def assignment_close(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_close(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     assignment = teacher_assignment(request.user, pk)
-    if assignment.closed_at is not None:
-        messages.info(request, "This assignment was already closed.")
+    try:
+        submitted = services.assignment_close(assignment=assignment)
+    except AssignmentUnchanged as unchanged:
+        messages.info(request, str(unchanged))
     else:
-        messages.success(request, _closed_notice(services.assignment_close(assignment=assignment)))
+        messages.success(request, _closed_notice(submitted))
     return redirect_page(request, reverse("assignment_detail", args=[assignment.pk]))
 
 
@@ -118,15 +118,15 @@ def _closed_notice(submitted: int) -> str:
 
 @teacher_required
 @require_POST
-def assignment_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_reopen(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     assignment = teacher_assignment(request.user, pk)
-    if assignment.closed_at is None:
-        messages.info(request, "This assignment is already open.")
-        return redirect_page(request, reverse("assignment_detail", args=[assignment.pk]))
     form = ReopenForm(request.POST, assignment=assignment)
     if form.is_valid():
         try:
             services.assignment_reopen(assignment=assignment, due_at=form.cleaned_data["due_at"], now=form.now)
+        except AssignmentUnchanged as unchanged:
+            messages.info(request, str(unchanged))
+            return redirect_page(request, reverse("assignment_detail", args=[assignment.pk]))
         except AssignmentError as error:
             form.add_error("due_at", str(error))
         else:
@@ -138,50 +138,39 @@ def assignment_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @teacher_required
 @require_http_methods(["GET", "POST"])
-def accommodation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def accommodation_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The class's students with what each has beyond the settings; POST sets (or, with `clear`, removes) one."""
     assignment = teacher_assignment(request.user, pk)
-    rows = accommodation_rows(assignment)
     if request.method == "GET":
+        rows = accommodation_rows(assignment)
         chosen = next((row for row in rows if str(row.student.pk) == request.GET.get("student")), None)
-        initial = AccommodationForm.initial_for(chosen.accommodation) if chosen else {}
-        if chosen and not initial:
-            initial = {"student": chosen.student.pk}
-        form = AccommodationForm(initial=initial, assignment=assignment)
+        form = AccommodationForm.for_row(chosen, assignment=assignment)
         context = {"assignment": assignment, "rows": rows, "form": form, "chosen": chosen}
         return render_page_or_partial(request, ACCOMMODATIONS, "accommodations", context)
-    clearing = "clear" in request.POST
-    form = (StudentChoiceForm if clearing else AccommodationForm)(request.POST, assignment=assignment)
+    form = AccommodationForm(request.POST, assignment=assignment)
     if form.is_valid():
-        student = form.cleaned_data["student"]
         try:
-            if clearing:
-                accommodation_clear(assignment=assignment, student=student)
-                notice = f"{student.display_name} now has the same terms as the class."
-            else:
-                accommodation_set(assignment=assignment, student=student, terms=form.accommodation_terms())
-                notice = f"Saved the accommodation for {student.display_name}."
+            accommodation_set(
+                assignment=assignment, student=form.cleaned_data["student"], terms=form.accommodation_terms()
+            )
         except AssignmentError as error:
             form.add_error(None, str(error))
         else:
-            return _accommodations_changed(request, assignment, notice)
-    context = {"assignment": assignment, "rows": rows, "form": form}
-    if clearing:
-        # The clear buttons carry only a student: say what went wrong above an empty form.
-        problem = " ".join(str(e) for errors in form.errors.values() for e in errors)
-        context |= {"form": AccommodationForm(assignment=assignment), "problem": problem}
+            context = {
+                "assignment": assignment,
+                "rows": accommodation_rows(assignment) if request.htmx else [],
+                "form": AccommodationForm(assignment=assignment),
+            }
+            return region_changed(
+                request,
+                template=ACCOMMODATIONS,
+                partial="accommodations",
+                context=context,
+                message=form.saved_notice(),
+                status_line="accommodation-status",
+                redirect_to=reverse("accommodation_edit", args=[assignment.pk]),
+            )
+    # A Clear button carries only a student: what went wrong shows above an empty form.
+    context = {"assignment": assignment, "rows": accommodation_rows(assignment)}
+    context |= {"form": AccommodationForm(assignment=assignment), "refused": form} if form.clearing else {"form": form}
     return render_page_or_partial(request, ACCOMMODATIONS, "accommodations", context, status=422)
-
-
-def _accommodations_changed(request: HttpRequest, assignment: Assignment, notice: str) -> HttpResponse:
-    """Under HTMX the table and an empty form, with the notice in the page's status line; a redirect otherwise."""
-    if request.htmx:
-        context = {
-            "assignment": assignment,
-            "rows": accommodation_rows(assignment),
-            "form": AccommodationForm(assignment=assignment),
-            "notice": notice,
-        }
-        return render(request, f"{TEMPLATES}/accommodations_changed.html", context)
-    messages.success(request, notice)
-    return redirect_page(request, reverse("accommodation_edit", args=[assignment.pk]))

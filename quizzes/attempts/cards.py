@@ -13,7 +13,6 @@ from quizzes.attempts.selectors import attempt_responses, load_question_parts, r
 from quizzes.bank.answers import answer_from_json
 from quizzes.bank.presentation import Presentation, describe_answer, form_values, present
 from quizzes.models import Attempt, Response
-from quizzes.permissions import feedback_after_each_question
 
 
 def next_position(positions: list[tuple[int, bool]], *, after: int) -> int | None:
@@ -58,6 +57,19 @@ def verdict_for(response: Response) -> Verdict | None:
     )
 
 
+@dataclass(frozen=True)
+class AfterAnswer:
+    """The card to show after an answer (None: every question has an answer, so the finish page), and whether it
+    is another question than the one answered (then its URL goes into the browser's history)."""
+
+    card: QuizCard | None
+    moves_on: bool
+
+    @property
+    def finished(self) -> bool:
+        return self.card is None
+
+
 @dataclass
 class QuizCard:
     attempt: Attempt
@@ -87,7 +99,7 @@ class QuizCard:
         if position not in {p for p, _ in positions}:
             raise Http404("This quiz has no such question.")
         following = None
-        if not feedback_after_each_question(attempt.assignment):
+        if not attempt.assignment.feedback_after_each_question:
             following = next_position([(p, done or p == position) for p, done in positions], after=position)
         cards = cls._load(attempt, positions, [position] if following is None else [position, following])
         return cards[0], (cards[1] if len(cards) > 1 else None)
@@ -96,7 +108,7 @@ class QuizCard:
     def _load(cls, attempt: Attempt, positions: list[tuple[int, bool]], wanted: list[int]) -> list[QuizCard]:
         responses = responses_at(attempt, wanted)
         # Citations show only in feedback after each question; the results page loads its own.
-        load_question_parts([r.question for r in responses], citations=feedback_after_each_question(attempt.assignment))
+        load_question_parts([r.question for r in responses], citations=attempt.assignment.feedback_after_each_question)
         shuffle = attempt.assignment.shuffle_choices
         return [
             cls(
@@ -111,6 +123,20 @@ class QuizCard:
     def answered(self) -> list[tuple[int, bool]]:
         """The positions once this card's question has an answer."""
         return [(p, answered or p == self.position) for p, answered in self.positions]
+
+    def after_answer(self, following: QuizCard | None, *, kept_earlier: bool = False) -> AfterAnswer:
+        """What the student sees once this card's answer is saved: with feedback after each question, this card
+        with its verdict; otherwise the following card (from load_answering), or the finish page when none is
+        left. `kept_earlier`: the answer was not saved because an earlier one stands (feedback after each
+        question keeps the first)."""
+        self.kept_earlier = kept_earlier
+        self.positions = self.answered()  # the progress bar counts the answer just given
+        if self.shows_feedback:
+            return AfterAnswer(card=self, moves_on=False)
+        if following is None:
+            return AfterAnswer(card=None, moves_on=True)
+        following.positions = self.positions
+        return AfterAnswer(card=following, moves_on=True)
 
     @property
     def question(self):
@@ -148,11 +174,11 @@ class QuizCard:
     @property
     def checks_each_answer(self) -> bool:
         """Feedback after each question: the answer button checks the answer rather than moving on."""
-        return feedback_after_each_question(self.attempt.assignment)
+        return self.attempt.assignment.feedback_after_each_question
 
     @property
     def shows_feedback(self) -> bool:
-        return self.response.is_answered and feedback_after_each_question(self.attempt.assignment)
+        return self.response.is_answered and self.attempt.assignment.feedback_after_each_question
 
     @property
     def verdict(self) -> Verdict | None:

@@ -16,7 +16,7 @@ from quizzes.authoring.draw import draw_random
 from quizzes.bank.answers import answer_to_json
 from quizzes.bank.grading import grade
 from quizzes.models import Assignment, Attempt, Question, QuizSetItem, Response
-from quizzes.permissions import can_take_assignment, feedback_after_each_question
+from quizzes.permissions import can_take_assignment
 
 
 class AttemptRefused(Exception):
@@ -121,7 +121,7 @@ def response_record(*, attempt: Attempt, response: Response, answer, now=None) -
         "answered_at": now,
     }
     open_until = Attempt._meta.get_field("deadline").get_db_prep_value(now - grace(), connection)
-    keep_first = ' AND "answered_at" IS NULL' if feedback_after_each_question(attempt.assignment) else ""
+    keep_first = ' AND "answered_at" IS NULL' if attempt.assignment.feedback_after_each_question else ""
     changed = rows.update_fields(
         Response,
         response.pk,

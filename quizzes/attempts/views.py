@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +29,7 @@ from quizzes.attempts.services import (
     submit_if_expired,
 )
 from quizzes.bank.answers import AnswerError, parse_answer
-from quizzes.htmx import redirect_page, render_page_or_partial
+from quizzes.htmx import HtmxHttpRequest, redirect_page, refused, render_page_or_partial
 from quizzes.permissions import correct_answers_visible, review_visible
 
 TAKE = "quizzes/attempts/take.html"
@@ -37,7 +37,7 @@ TAKE = "quizzes/attempts/take.html"
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_teacher:
         return redirect("teacher_dashboard")
     return redirect("student_dashboard")
@@ -45,23 +45,23 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     cards = student_assignment_cards(request.user)
     return render(request, "quizzes/attempts/dashboard.html", {"cards": cards, "now": timezone.now()})
 
 
 @login_required
 @require_POST
-def start(request: HttpRequest, pk: int) -> HttpResponse:
+def start(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     assignment = assignment_with_class(pk)
     try:
         attempt = attempt_start(student=request.user, assignment=assignment)
-    except AttemptRefused as refused:
-        return render(request, "quizzes/refused.html", {"message": str(refused)}, status=refused.status)
+    except AttemptRefused as refusal:
+        return refused(request, str(refusal), status=refusal.status)
     return redirect_page(request, reverse("attempt", args=[attempt.pk]))
 
 
-def _closed(request: HttpRequest, attempt, message: str, status: int = 409) -> HttpResponse:
+def _closed(request: HtmxHttpRequest, attempt, message: str, status: int = 409) -> HttpResponse:
     """The attempt can take no more answers: say so, and lead to the results."""
     if request.htmx:
         return render(
@@ -73,7 +73,7 @@ def _closed(request: HttpRequest, attempt, message: str, status: int = 409) -> H
 
 @login_required
 @require_GET
-def attempt(request: HttpRequest, pk: int) -> HttpResponse:
+def attempt(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     attempt, positions = student_attempt_and_positions(request.user, pk)
     if submit_if_expired(attempt):
         return redirect_page(request, reverse("attempt_results", args=[attempt.pk]))
@@ -84,7 +84,7 @@ def attempt(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page_or_partial(request, TAKE, "quiz-card", {"card": card})
 
 
-def _requested_position(request: HttpRequest) -> int | None:
+def _requested_position(request: HtmxHttpRequest) -> int | None:
     try:
         return int(request.GET["q"])
     except (KeyError, ValueError):
@@ -93,7 +93,7 @@ def _requested_position(request: HttpRequest) -> int | None:
 
 @login_required
 @require_POST
-def answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+def answer(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
     attempt, positions = student_attempt_and_positions(request.user, pk)
     if attempt.is_submitted:
         return _closed(request, attempt, ALREADY_SUBMITTED)
@@ -108,24 +108,19 @@ def answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         return render_page_or_partial(request, TAKE, "quiz-card", {"card": card}, status=422)
     except AttemptClosed as closed:
         return _closed(request, attempt, str(closed))
-    card.kept_earlier = recorded.kept_earlier
-    card.positions = card.answered()  # the progress bar counts the answer just given
-    if card.shows_feedback:
-        if not request.htmx:
-            return redirect(f"{reverse('attempt', args=[attempt.pk])}?q={position}")
-        return render_page_or_partial(request, TAKE, "quiz-card", {"card": card})
-    if following_card is None:
+    after = card.after_answer(following_card, kept_earlier=recorded.kept_earlier)
+    if after.finished:
         return redirect_page(request, reverse("attempt_finish", args=[attempt.pk]))
-    url = f"{reverse('attempt', args=[attempt.pk])}?q={following_card.position}"
+    url = f"{reverse('attempt', args=[attempt.pk])}?q={after.card.position}"
     if not request.htmx:
-        return redirect_page(request, url)
-    following_card.positions = card.positions
-    return push_url(render_page_or_partial(request, TAKE, "quiz-card", {"card": following_card}), url)
+        return redirect(url)
+    response = render_page_or_partial(request, TAKE, "quiz-card", {"card": after.card})
+    return push_url(response, url) if after.moves_on else response
 
 
 @login_required
 @require_GET
-def finish(request: HttpRequest, pk: int) -> HttpResponse:
+def finish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     attempt = student_attempt(request.user, pk)
     if submit_if_expired(attempt):
         return redirect("attempt_results", attempt.pk)
@@ -138,7 +133,7 @@ def finish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
+def submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     attempt = student_attempt(request.user, pk)
     # The page's timer posts here when time runs out: record that the time limit ended it.
     attempt_submit(attempt=attempt, auto=attempt.time_is_up())
@@ -147,7 +142,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def results(request: HttpRequest, pk: int) -> HttpResponse:
+def results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     attempt = student_attempt(request.user, pk)
     if not submit_if_expired(attempt):
         return redirect("attempt", attempt.pk)

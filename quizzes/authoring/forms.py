@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.http import QueryDict
 
+from quizzes.authoring.draw import Rule
 from quizzes.authoring.selectors import BankFilter
 from quizzes.authoring.services import MAX_RULE_COUNT
 from quizzes.bank.types import REGISTRY, question_type
@@ -131,6 +132,8 @@ class AddQuestionForm(forms.Form):
 
 
 class RuleForm(forms.Form):
+    """A random set's rule; make it with `for_set`, which also gives `rule()` the set's saved rule to fall back on."""
+
     count = forms.IntegerField(min_value=1, max_value=MAX_RULE_COUNT, label="Questions in each attempt", initial=10)
     topics = ManyChoiceField(
         queryset=Topic.objects.order_by("name"),
@@ -165,7 +168,23 @@ class RuleForm(forms.Form):
             "difficulty_min": quiz_set.rule_difficulty_min,
             "difficulty_max": quiz_set.rule_difficulty_max,
         }
-        return cls(data, initial=initial)
+        form = cls(data, initial=initial)
+        form.quiz_set = quiz_set
+        return form
+
+    def rule(self) -> Rule:
+        """The rule the form holds when it is bound and valid, the set's saved one otherwise."""
+        if not self.is_bound or not self.is_valid():
+            return Rule.of(self.quiz_set)
+        cleaned = self.cleaned_data
+        return Rule(
+            count=cleaned["count"],
+            topic_ids=frozenset(t.pk for t in cleaned["topics"]),
+            source_ids=frozenset(s.pk for s in cleaned["sources"]),
+            types=tuple(cleaned["types"]),
+            difficulty_min=cleaned["difficulty_min"],
+            difficulty_max=cleaned["difficulty_max"],
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -173,6 +192,60 @@ class RuleForm(forms.Form):
         if low and high and low > high:
             self.add_error("difficulty_max", "The highest difficulty cannot be below the lowest.")
         return cleaned
+
+
+# -- The preview ---------------------------------------------------------------------------------------------
+
+
+class ClampedIntegerField(forms.Field):
+    """A whole number from a link, brought into [low, high] rather than refused; None when it is not a number, so
+    that any link to a page shows the page."""
+
+    def __init__(self, *, low: int, high: int | None = None, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.low, self.high = low, high
+
+    def to_python(self, value) -> int | None:
+        try:
+            number = max(int(str(value)[:10]), self.low)
+        except (TypeError, ValueError):
+            return None
+        return number if self.high is None else min(number, self.high)
+
+
+class PreviewForm(forms.Form):
+    """The preview's query string: ?seed= (which sample draw), ?view=one with ?q= (which question), ?answers=hide."""
+
+    MAX_SEED = 10**9
+
+    seed = ClampedIntegerField(low=0, high=MAX_SEED)
+    q = ClampedIntegerField(low=1)
+    view = forms.CharField(required=False)
+    answers = forms.CharField(required=False)
+
+    @classmethod
+    def of(cls, query: QueryDict, *, default_seed: int) -> PreviewForm:
+        form = cls(query)
+        form.default_seed = default_seed
+        form.is_valid()  # every field takes anything: nonsense only falls back to the defaults
+        return form
+
+    @property
+    def chosen_seed(self) -> int:
+        seed = self.cleaned_data.get("seed")
+        return self.default_seed if seed is None else seed
+
+    def position(self, question_count: int) -> int:
+        """The question to show one at a time: the one asked for, kept within the set."""
+        return min(self.cleaned_data.get("q") or 1, max(1, question_count))
+
+    @property
+    def one_at_a_time(self) -> bool:
+        return self.cleaned_data.get("view") == "one"
+
+    @property
+    def show_answers(self) -> bool:
+        return self.cleaned_data.get("answers") != "hide"
 
 
 # -- A teacher's own question -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from quizzes.bank.fixtures import save_question
 from quizzes.bank.rules import question_problems
 from quizzes.bank.services import question_copy
 from quizzes.models import Choice, Question, QuizSet, QuizSetItem, Source, Topic
+from quizzes.permissions import can_edit_question, can_edit_quiz_set, can_see_question, can_use_question
 
 MAX_RULE_COUNT = 100
 
@@ -58,13 +59,15 @@ def _fixed(quiz_set: QuizSet) -> None:
 
 def quiz_set_add_question(*, quiz_set: QuizSet, teacher, question_id: int) -> QuizSetItem:
     """Put a question at the end of the set. Adding one that is already there changes nothing (a double click)."""
+    if not can_edit_quiz_set(teacher, quiz_set):
+        raise QuizSetRefused("That quiz set is not yours.", status=404)
     _fixed(quiz_set)
     with transaction.atomic():
         locked = _locked(quiz_set)
         question = Question.objects.filter(pk=question_id).first()
-        if question is None or (question.owner_id is not None and question.owner_id != teacher.pk):
+        if question is None or not can_see_question(teacher, question):
             raise QuizSetRefused("That question is not in the bank or among your own questions.", status=404)
-        if not Question.objects.usable_by(teacher).filter(pk=question.pk).exists():
+        if not can_use_question(teacher, question):
             raise QuizSetRefused("That bank question is a draft, not ready to be used in a quiz yet.")
         existing = locked.items.filter(question=question).first()
         if existing:
@@ -175,6 +178,8 @@ def own_question_save(*, teacher, data: dict, question: Question | None = None) 
 
     Child rows are matched by identity (a choice's text), as the bank loader does, so saved answers keep
     their meaning."""
+    if question is not None and not can_edit_question(teacher, question):
+        raise QuestionNotUsable("That question is not one of your own.")
     data = {**data, "key": "", "status": Question.Status.PUBLISHED}
     if question is not None:
         data["type"] = question.type
@@ -185,7 +190,7 @@ def own_question_save(*, teacher, data: dict, question: Question | None = None) 
     with transaction.atomic():
         if question is None:
             return save_question(data, sources=sources, topics=topics, owner=teacher)
-        locked = Question.objects.select_for_update().get(pk=question.pk, owner=teacher)
+        locked = Question.objects.select_for_update().get(pk=question.pk)
         # save_question updates a question found by its key; teachers' questions have none, so this one
         # gets a passing key for the length of the transaction.
         passing_key = f"own-question-{locked.pk}-being-edited"

@@ -5,17 +5,18 @@ from __future__ import annotations
 import secrets
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from quizzes.authoring.draw import Rule
 from quizzes.authoring.forms import (
     AddQuestionForm,
     BankFilterForm,
     MoveForm,
     OwnQuestionForm,
+    PreviewForm,
     QuestionTypeForm,
     QuizSetForm,
     RuleForm,
@@ -27,7 +28,6 @@ from quizzes.authoring.selectors import (
     rule_summary,
     set_contents,
     set_preview,
-    teacher_quiz_set,
     teacher_quiz_sets,
 )
 from quizzes.authoring.services import (
@@ -43,19 +43,19 @@ from quizzes.authoring.services import (
     quiz_set_update_rule,
 )
 from quizzes.bank.fixtures import question_to_dict
-from quizzes.htmx import redirect_page, render_page_or_partial
+from quizzes.htmx import HtmxHttpRequest, redirect_page, refused, region_changed, render_page_or_partial
 from quizzes.models import Question, QuizSet
-from quizzes.permissions import teacher_required
+from quizzes.permissions import teacher_question, teacher_quiz_set, teacher_required
 
 TEMPLATES = "quizzes/authoring"
 BUILDER = f"{TEMPLATES}/builder.html"
 PREVIEW = f"{TEMPLATES}/preview.html"
-MAX_SEED = 10**9
+FORM = f"{TEMPLATES}/question_form.html"
 
 
 @teacher_required
 @require_GET
-def set_list(request: HttpRequest) -> HttpResponse:
+def set_list(request: HtmxHttpRequest) -> HttpResponse:
     quiz_sets = teacher_quiz_sets(request.user)
     rows = [(quiz_set, rule_summary(quiz_set) if quiz_set.is_random else "") for quiz_set in quiz_sets]
     return render(request, f"{TEMPLATES}/list.html", {"rows": rows})
@@ -63,7 +63,7 @@ def set_list(request: HttpRequest) -> HttpResponse:
 
 @teacher_required
 @require_http_methods(["GET", "POST"])
-def set_create(request: HttpRequest) -> HttpResponse:
+def set_create(request: HtmxHttpRequest) -> HttpResponse:
     form = QuizSetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         quiz_set = quiz_set_create(owner=request.user, **form.cleaned_data)
@@ -72,7 +72,7 @@ def set_create(request: HttpRequest) -> HttpResponse:
     return render(request, f"{TEMPLATES}/create.html", {"form": form}, status=422 if form.errors else 200)
 
 
-def _builder_context(request: HttpRequest, quiz_set: QuizSet, query: QueryDict, rule_form: RuleForm | None = None):
+def _builder_context(request: HtmxHttpRequest, quiz_set: QuizSet, query: QueryDict, rule_form: RuleForm | None = None):
     filter_form = BankFilterForm(query)
     context = {
         "quiz_set": quiz_set,
@@ -83,100 +83,93 @@ def _builder_context(request: HttpRequest, quiz_set: QuizSet, query: QueryDict, 
     }
     if quiz_set.is_random:
         rule_form = rule_form or RuleForm.for_set(quiz_set)
-        context |= {"rule_form": rule_form, "rule_check": rule_check(_rule_of(quiz_set, rule_form))}
+        context |= {"rule_form": rule_form, "rule_check": rule_check(rule_form.rule())}
     else:
         contents = set_contents(quiz_set)
         context |= {"contents": contents, "in_set": contents.question_ids}
     return context
 
 
-def _rule_of(quiz_set: QuizSet, form: RuleForm) -> Rule:
-    """The rule the form holds when it is bound and valid, the saved one otherwise."""
-    if not form.is_bound or not form.is_valid():
-        return Rule.of(quiz_set)
-    cleaned = form.cleaned_data
-    return Rule(
-        count=cleaned["count"],
-        topic_ids=frozenset(t.pk for t in cleaned["topics"]),
-        source_ids=frozenset(s.pk for s in cleaned["sources"]),
-        types=tuple(cleaned["types"]),
-        difficulty_min=cleaned["difficulty_min"],
-        difficulty_max=cleaned["difficulty_max"],
-    )
-
-
 @teacher_required
 @require_GET
-def set_builder(request: HttpRequest, pk: int) -> HttpResponse:
+def set_builder(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The whole builder, or (HTMX) just the bank's results as the filters change."""
     quiz_set = teacher_quiz_set(request.user, pk)
     return render_page_or_partial(request, BUILDER, "bank-results", _builder_context(request, quiz_set, request.GET))
 
 
-def _back_to_builder(request: HttpRequest, quiz_set: QuizSet, anchor: str) -> HttpResponse:
+def _builder_url(request: HtmxHttpRequest, quiz_set: QuizSet, anchor: str) -> str:
+    """The builder again, with the filters the teacher had (posted as `back`)."""
     query = builder_query(request.POST.get("back", ""))
-    return redirect(f"{reverse('set_builder', args=[quiz_set.pk])}{'?' + query if query else ''}#{anchor}")
+    return f"{reverse('set_builder', args=[quiz_set.pk])}{'?' + query if query else ''}#{anchor}"
 
 
-def _set_changed(request: HttpRequest, quiz_set: QuizSet, notice: str, anchor: str, changed_question=None):
+def _set_changed(request: HtmxHttpRequest, quiz_set: QuizSet, notice: str, anchor: str, changed_question=None):
     """After a change to a fixed set: the set panel, what the change did, and the question's Add button (HTMX);
     without JavaScript a message and the builder again, with the same filters."""
-    if not request.htmx:
-        messages.success(request, notice)
-        return _back_to_builder(request, quiz_set, anchor)
-    contents = set_contents(quiz_set)
+    contents = set_contents(quiz_set) if request.htmx else None
     context = {
         "quiz_set": quiz_set,
         "contents": contents,
-        "in_set": contents.question_ids,
-        "notice": notice,
-        "changed_question": changed_question,
+        "in_set": contents.question_ids if contents else set(),
         "back": builder_query(request.POST.get("back", "")),
     }
-    return render(request, f"{TEMPLATES}/set_changed.html", context)
+    also = []
+    if changed_question is not None:
+        also = [(f"{TEMPLATES}/result_action.html", context | {"question": changed_question, "oob": True})]
+    return region_changed(
+        request,
+        template=BUILDER,
+        partial="set-panel",
+        context=context,
+        also=also,
+        message=notice,
+        status_line="set-status",
+        redirect_to=_builder_url(request, quiz_set, anchor),
+    )
 
 
-def _refused(request: HttpRequest, quiz_set: QuizSet, refused: QuizSetRefused) -> HttpResponse:
-    context = {"quiz_set": quiz_set, "message": str(refused)}
-    return render(request, f"{TEMPLATES}/refused.html", context, status=refused.status)
+def _refused(request: HtmxHttpRequest, quiz_set: QuizSet, refusal: QuizSetRefused) -> HttpResponse:
+    back = reverse("set_builder", args=[quiz_set.pk])
+    return refused(request, str(refusal), status=refusal.status, back_url=back, back_label=f"Back to {quiz_set.title}")
 
 
 def _short(prompt: str) -> str:
-    return prompt if len(prompt) <= 60 else prompt[:57].rstrip() + "\u2026"
+    return Truncator(prompt).chars(60)
 
 
 @teacher_required
 @require_POST
-def set_add_question(request: HttpRequest, pk: int) -> HttpResponse:
+def set_add_question(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     quiz_set = teacher_quiz_set(request.user, pk)
     form = AddQuestionForm(request.POST)
     if not form.is_valid():
         return _refused(request, quiz_set, QuizSetRefused("Choose a question to add."))
     try:
         item = quiz_set_add_question(quiz_set=quiz_set, teacher=request.user, question_id=form.cleaned_data["question"])
-    except QuizSetRefused as refused:
-        return _refused(request, quiz_set, refused)
+    except QuizSetRefused as refusal:
+        return _refused(request, quiz_set, refusal)
     notice = f"Added as question {item.position}: {_short(item.question.prompt)}"
     return _set_changed(request, quiz_set, notice, f"result-{item.question_id}", item.question)
 
 
 @teacher_required
 @require_POST
-def set_remove_question(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+def set_remove_question(request: HtmxHttpRequest, pk: int, question_pk: int) -> HttpResponse:
     quiz_set = teacher_quiz_set(request.user, pk)
     question = get_object_or_404(
         Question.objects.only("pk", "prompt"), pk=question_pk, quiz_set_items__quiz_set=quiz_set
     )
     try:
         quiz_set_remove_question(quiz_set=quiz_set, question_id=question.pk)
-    except QuizSetRefused as refused:
-        return _refused(request, quiz_set, refused)
+    except QuizSetRefused as refusal:
+        return _refused(request, quiz_set, refusal)
     return _set_changed(request, quiz_set, f"Removed: {_short(question.prompt)}", "set-panel", question)
 
 
 @teacher_required
 @require_POST
-def set_move_question(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+def set_move_question(request: HtmxHttpRequest, pk: int, question_pk: int) -> HttpResponse:
     quiz_set = teacher_quiz_set(request.user, pk)
     form = MoveForm(request.POST)
     if not form.is_valid():
@@ -184,32 +177,32 @@ def set_move_question(request: HttpRequest, pk: int, question_pk: int) -> HttpRe
     direction = form.cleaned_data["direction"]
     try:
         quiz_set_move_question(quiz_set=quiz_set, question_id=question_pk, direction=direction)
-    except QuizSetRefused as refused:
-        return _refused(request, quiz_set, refused)
+    except QuizSetRefused as refusal:
+        return _refused(request, quiz_set, refusal)
     position = quiz_set.items.get(question_id=question_pk).position
     return _set_changed(request, quiz_set, f"Moved {direction}: now question {position}.", f"set-item-{question_pk}")
 
 
 @teacher_required
 @require_POST
-def set_rule(request: HttpRequest, pk: int) -> HttpResponse:
+def set_rule(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Save a random set's rule; an invalid rule comes back with its errors (422)."""
     quiz_set = teacher_quiz_set(request.user, pk)
     form = RuleForm.for_set(quiz_set, request.POST)
     if form.is_valid():
         try:
             quiz_set = quiz_set_update_rule(quiz_set=quiz_set, **form.cleaned_data)
-        except QuizSetRefused as refused:
-            return _refused(request, quiz_set, refused)
+        except QuizSetRefused as refusal:
+            return _refused(request, quiz_set, refusal)
         messages.success(request, "The rule is saved.")
-        return _back_to_builder(request, quiz_set, "set-panel")
+        return redirect(_builder_url(request, quiz_set, "set-panel"))
     context = _builder_context(request, quiz_set, QueryDict(builder_query(request.POST.get("back", ""))), form)
     return render_page_or_partial(request, BUILDER, "set-panel", context, status=422)
 
 
 @teacher_required
 @require_http_methods(["GET", "POST"])
-def set_rule_count(request: HttpRequest, pk: int) -> HttpResponse:
+def set_rule_count(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """How many bank questions fit the rule as it stands in the form, before it is saved (HTMX: just the count).
     Saves nothing; the button that asks without JavaScript posts, to keep the form's CSRF token out of the URL."""
     quiz_set = teacher_quiz_set(request.user, pk)
@@ -219,44 +212,28 @@ def set_rule_count(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page_or_partial(request, BUILDER, "rule-count", context)
 
 
-def _number(value, default: int, *, low: int = 0, high: int = MAX_SEED) -> int:
-    try:
-        return min(max(int(str(value)[:10]), low), high)
-    except (TypeError, ValueError):
-        return default
-
-
 @teacher_required
 @require_GET
-def set_preview_page(request: HttpRequest, pk: int) -> HttpResponse:
+def set_preview_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The set as a student sees it, with the answers for the teacher; no attempt is made."""
     quiz_set = teacher_quiz_set(request.user, pk)
-    preview = set_preview(quiz_set, seed=_number(request.GET.get("seed"), default=quiz_set.pk))
-    one_at_a_time = request.GET.get("view") == "one"
-    position = _number(request.GET.get("q"), default=1, low=1, high=max(1, len(preview.cards)))
+    shown = PreviewForm.of(request.GET, default_seed=quiz_set.pk)
+    preview = set_preview(quiz_set, seed=shown.chosen_seed)
+    position = shown.position(len(preview.cards))
     context = {
         "quiz_set": quiz_set,
         "preview": preview,
-        "one_at_a_time": one_at_a_time,
-        "cards": preview.cards[position - 1 : position] if one_at_a_time else preview.cards,
+        "one_at_a_time": shown.one_at_a_time,
+        "cards": preview.cards[position - 1 : position] if shown.one_at_a_time else preview.cards,
         "position": position,
-        "show_answers": request.GET.get("answers") != "hide",
-        "new_seed": secrets.randbelow(MAX_SEED),
+        "show_answers": shown.show_answers,
+        "new_seed": secrets.randbelow(PreviewForm.MAX_SEED),
         "rule_summary": rule_summary(quiz_set) if quiz_set.is_random else "",
     }
     return render_page_or_partial(request, PREVIEW, "preview", context)
 
 
-FORM = f"{TEMPLATES}/question_form.html"
-
-
-def _teacher_question(user, pk: int) -> Question:
-    """The teacher's own question, or 404: bank questions and other teachers' are not theirs to edit
-    (the rule of quizzes.permissions.can_edit_question, applied in the query)."""
-    return get_object_or_404(Question.objects.with_answers().prefetch_related("topics"), pk=pk, owner_id=user.pk)
-
-
-def _target_set(request: HttpRequest) -> QuizSet | None:
+def _target_set(request: HtmxHttpRequest) -> QuizSet | None:
     """The fixed set the teacher came from (?set=), to add the new question to; 404 if it is not theirs."""
     value = request.POST.get("set") or request.GET.get("set")
     if not value:
@@ -267,7 +244,7 @@ def _target_set(request: HttpRequest) -> QuizSet | None:
     return None if quiz_set.is_random else quiz_set
 
 
-def _form_page(request: HttpRequest, form: OwnQuestionForm, *, question=None, quiz_set=None, problems=()):
+def _form_page(request: HtmxHttpRequest, form: OwnQuestionForm, *, question=None, quiz_set=None, problems=()):
     context = {"form": form, "question": question, "quiz_set": quiz_set, "problems": problems}
     status = 422 if form.errors or problems else 200
     return render(request, FORM, context, status=status)
@@ -275,7 +252,7 @@ def _form_page(request: HttpRequest, form: OwnQuestionForm, *, question=None, qu
 
 @teacher_required
 @require_http_methods(["GET", "POST"])
-def question_create(request: HttpRequest) -> HttpResponse:
+def question_create(request: HtmxHttpRequest) -> HttpResponse:
     """First the type (?type=), then the form for that type."""
     quiz_set = _target_set(request)
     chosen = request.POST if request.method == "POST" else (request.GET if "type" in request.GET else None)
@@ -304,8 +281,8 @@ def question_create(request: HttpRequest) -> HttpResponse:
 
 @teacher_required
 @require_http_methods(["GET", "POST"])
-def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    question = _teacher_question(request.user, pk)
+def question_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    question = teacher_question(request.user, pk)
     quiz_set = _target_set(request)
     initial = OwnQuestionForm.initial_from(question_to_dict(question))
     data = request.POST if request.method == "POST" else None
@@ -324,7 +301,7 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @teacher_required
 @require_POST
-def question_duplicate_view(request: HttpRequest, pk: int) -> HttpResponse:
+def question_duplicate_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Copy a bank question (or one of the teacher's own) into a new question of theirs, and open it to edit."""
     try:
         copy = question_duplicate(teacher=request.user, question_id=pk)

@@ -6,16 +6,15 @@ import secrets
 
 from django import forms
 
-from quizzes.classroom.services import (
+from quizzes.classroom.names import (
     MAX_NAME_LENGTH,
     MAX_STUDENTS_AT_ONCE,
     MAX_UPLOAD_BYTES,
-    JoinRefused,
     RosterError,
-    classroom_for_code,
     parse_roster,
     roster_text_from_upload,
 )
+from quizzes.classroom.services import JoinRefused, classroom_for_code
 from quizzes.models import Classroom
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -14,41 +14,33 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizzes.classroom.forms import ArchiveForm, ClassroomForm, JoinForm, RosterAddForm
+from quizzes.classroom.names import RosterError
+from quizzes.classroom.selectors import classroom_roster, teacher_dashboard
 from quizzes.classroom.services import (
     JoinRefused,
-    RosterError,
     RosterRepeated,
     classroom_archive,
     classroom_create,
     classroom_rename,
-    classroom_roster,
     enrollment_join,
     enrollment_remove,
     enrollment_restore,
     join_code_regenerate,
-    sheet_csv,
-    sheet_read,
-    sheet_rows,
-    sheet_sign,
     student_password_reset,
     students_bulk_create,
-    teacher_assignments,
-    teacher_classes,
 )
-from quizzes.htmx import redirect_page, render_page_or_partial
+from quizzes.classroom.sheets import sheet_csv, sheet_read, sheet_rows, sheet_sign
+from quizzes.htmx import HtmxHttpRequest, redirect_page, refused, region_changed, render_page_or_partial
 from quizzes.models import Classroom, Enrollment
-from quizzes.permissions import teacher_classroom, teacher_required
+from quizzes.permissions import can_add_students, teacher_classroom, teacher_required
 
 TEMPLATES = "quizzes/classroom"
 DETAIL = f"{TEMPLATES}/detail.html"
-# What an HTMX action on the class page answers: the region it changed, and the status line saying what happened.
-SWAP = f"{TEMPLATES}/swap.html"
-PROBLEM = f"{TEMPLATES}/problem.html"
 
 
 @teacher_required
 @require_http_methods(["GET", "POST"])
-def class_create(request: HttpRequest) -> HttpResponse:
+def class_create(request: HtmxHttpRequest) -> HttpResponse:
     form = ClassroomForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         classroom = classroom_create(teacher=request.user, name=form.cleaned_data["name"])
@@ -59,7 +51,7 @@ def class_create(request: HttpRequest) -> HttpResponse:
 
 @teacher_required
 @require_http_methods(["GET", "POST"])
-def class_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def class_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     classroom = teacher_classroom(request.user, pk)
     form = ClassroomForm(request.POST or None, initial={"name": classroom.name})
     if request.method == "POST" and form.is_valid():
@@ -72,12 +64,11 @@ def class_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @teacher_required
 @require_POST
-def class_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def class_archive(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     classroom = teacher_classroom(request.user, pk)
     form = ArchiveForm(request.POST)
     if not form.is_valid():
-        message = "Say whether to archive the class or bring it back."
-        return render(request, PROBLEM, {"classroom": classroom, "message": message}, status=400)
+        return _problem(request, classroom, "Say whether to archive the class or bring it back.", status=400)
     classroom_archive(classroom=classroom, archived=form.cleaned_data["archived"])
     if classroom.archived_at:
         messages.success(
@@ -91,24 +82,42 @@ def class_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @teacher_required
 @require_POST
-def class_regenerate_code(request: HttpRequest, pk: int) -> HttpResponse:
+def class_regenerate_code(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     classroom = join_code_regenerate(classroom=teacher_classroom(request.user, pk))
     notice = f"The new join code is {classroom.join_code}. The old code no longer works."
-    if request.htmx:
-        context = _detail_context(request, classroom, with_roster=False) | {"notice": notice, "swap": "join-code"}
-        return render(request, SWAP, context)
-    messages.success(request, notice)
-    return redirect("class_detail", classroom.pk)
+    return _class_changed(request, classroom, "join-code", notice)
 
 
 @teacher_required
 @require_GET
-def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def class_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     classroom = teacher_classroom(request.user, pk)
     return render(request, DETAIL, _detail_context(request, classroom))
 
 
-def _detail_context(request: HttpRequest, classroom: Classroom, *, with_roster: bool = True) -> dict:
+def _class_changed(request: HtmxHttpRequest, classroom: Classroom, region: str, notice: str) -> HttpResponse:
+    """Under HTMX the class page's region that changed ("roster" or "join-code") and the notice in its status line;
+    without JavaScript the class page again, with the notice."""
+    with_roster = region == "roster" and bool(request.htmx)
+    context = _detail_context(request, classroom, with_roster=with_roster) | {"focus_roster": region == "roster"}
+    return region_changed(
+        request,
+        template=DETAIL,
+        partial=region,
+        context=context,
+        message=notice,
+        status_line="class-status",
+        redirect_to=reverse("class_detail", args=[classroom.pk]),
+    )
+
+
+def _problem(request: HtmxHttpRequest, classroom: Classroom, message: str, *, status: int) -> HttpResponse:
+    """Why an action on the class was refused, with the way back to the class."""
+    back = reverse("class_detail", args=[classroom.pk])
+    return refused(request, message, status=status, back_url=back, back_label=f"Back to {classroom.name}")
+
+
+def _detail_context(request: HtmxHttpRequest, classroom: Classroom, *, with_roster: bool = True) -> dict:
     signup = f"{reverse('signup')}?code={classroom.join_code}"
     context = {"classroom": classroom, "signup_url": request.build_absolute_uri(signup)}
     if with_roster:
@@ -123,7 +132,7 @@ def _enrollment(classroom: Classroom, student_pk: int) -> Enrollment:
 
 @teacher_required
 @require_http_methods(["GET", "POST"])
-def roster_remove(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+def roster_remove(request: HtmxHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     """GET asks for confirmation (a page, or a box on the roster under HTMX); POST removes."""
     classroom = teacher_classroom(request.user, pk)
     student = _enrollment(classroom, student_pk).student
@@ -135,23 +144,23 @@ def roster_remove(request: HttpRequest, pk: int, student_pk: int) -> HttpRespons
         f"{student.display_name} was removed from {classroom.name}. Their attempts are kept; "
         "the gradebook shows them as having left."
     )
-    return _roster_changed(request, classroom, notice)
+    return _class_changed(request, classroom, "roster", notice)
 
 
 @teacher_required
 @require_POST
-def roster_restore(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+def roster_restore(request: HtmxHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     classroom = teacher_classroom(request.user, pk)
     student = _enrollment(classroom, student_pk).student
     enrollment_restore(classroom=classroom, student=student)
-    return _roster_changed(request, classroom, f"{student.display_name} is back in {classroom.name}.")
+    return _class_changed(request, classroom, "roster", f"{student.display_name} is back in {classroom.name}.")
 
 
 @never_cache
 @sensitive_post_parameters()
 @teacher_required
 @require_http_methods(["GET", "POST"])
-def roster_password(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+def roster_password(request: HtmxHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     """GET asks for confirmation; POST gives the student a new one-time password, shown on this answer only."""
     classroom = teacher_classroom(request.user, pk)
     enrollment = _enrollment(classroom, student_pk)
@@ -161,38 +170,31 @@ def roster_password(request: HttpRequest, pk: int, student_pk: int) -> HttpRespo
     try:
         reset = student_password_reset(classroom=classroom, student=enrollment.student)
     except RosterError as error:
-        return render(request, PROBLEM, context | {"message": str(error)}, status=409)
+        return _problem(request, classroom, str(error), status=409)
     rows = sheet_rows([reset])
     context |= {"rows": rows, "login_url": _login_url(request), "reset": True}
     return render(request, f"{TEMPLATES}/added.html", context)
 
 
-def _roster_changed(request: HttpRequest, classroom: Classroom, notice: str) -> HttpResponse:
-    if request.htmx:
-        context = _detail_context(request, classroom) | {"notice": notice, "swap": "roster", "focus_roster": True}
-        return render(request, SWAP, context)
-    messages.success(request, notice)
-    return redirect("class_detail", classroom.pk)
-
-
 @never_cache
 @teacher_required
 @require_http_methods(["GET", "POST"])
-def roster_add(request: HttpRequest, pk: int) -> HttpResponse:
+def roster_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The form; a valid POST answers with the sheet of new accounts, the only place their passwords appear."""
     classroom = teacher_classroom(request.user, pk)
     form = RosterAddForm(request.POST or None, request.FILES or None)
     context = {"classroom": classroom, "form": form}
-    if classroom.archived_at:
-        message = f"{classroom.name} is archived: unarchive it before adding students."
-        return render(request, PROBLEM, context | {"message": message}, status=409)
+    if not can_add_students(classroom):
+        return _problem(
+            request, classroom, f"{classroom.name} is archived: unarchive it before adding students.", status=409
+        )
     if request.method == "POST" and form.is_valid():
         try:
             created = students_bulk_create(
                 classroom=classroom, names=form.cleaned_data["roster"], batch=form.cleaned_data["batch"]
             )
         except RosterRepeated as repeated:
-            return render(request, PROBLEM, context | {"message": str(repeated)}, status=409)
+            return _problem(request, classroom, str(repeated), status=409)
         except RosterError as error:
             form.add_error(None, str(error))
         else:
@@ -206,14 +208,13 @@ def roster_add(request: HttpRequest, pk: int) -> HttpResponse:
 @sensitive_post_parameters("sheet")
 @teacher_required
 @require_POST
-def roster_sheet_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def roster_sheet_csv(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The sheet of new accounts as CSV, from the signed copy the result page carries (the server keeps none)."""
     classroom = teacher_classroom(request.user, pk)
     try:
         rows = sheet_read(classroom=classroom, token=request.POST.get("sheet", ""))
     except RosterError as error:
-        context = {"classroom": classroom, "message": str(error)}
-        return render(request, PROBLEM, context, status=400)
+        return _problem(request, classroom, str(error), status=400)
     filename = f"{slugify(classroom.name) or 'class'}-new-accounts.csv"
     return HttpResponse(
         sheet_csv(classroom=classroom, rows=rows, login_url=_login_url(request)),
@@ -222,35 +223,27 @@ def roster_sheet_csv(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _login_url(request: HttpRequest) -> str:
+def _login_url(request: HtmxHttpRequest) -> str:
     return request.build_absolute_uri(reverse("login"))
 
 
 @teacher_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     """Active classes and their assignments; ?archived=1 lists the archived classes instead."""
-    showing_archived = request.GET.get("archived") == "1"
-    classes = teacher_classes(request.user)
-    archived = [classroom for classroom in classes if classroom.archived_at]
-    context = {
-        "showing_archived": showing_archived,
-        "classes": archived if showing_archived else [c for c in classes if not c.archived_at],
-        "archived_count": len(archived),
-        "assignments": [] if showing_archived else teacher_assignments(request.user),
-    }
-    return render(request, "quizzes/classroom/teacher_dashboard.html", context)
+    board = teacher_dashboard(request.user, archived=request.GET.get("archived") == "1")
+    return render(request, f"{TEMPLATES}/teacher_dashboard.html", {"dashboard": board})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def join(request: HttpRequest) -> HttpResponse:
+def join(request: HtmxHttpRequest) -> HttpResponse:
     form = JoinForm(request.POST or None, initial={"join_code": request.GET.get("code", "")})
     if request.method == "POST" and form.is_valid():
         try:
             enrollment = enrollment_join(student=request.user, code=form.cleaned_data["join_code"])
-        except JoinRefused as refused:
-            form.add_error("join_code", str(refused))
+        except JoinRefused as refusal:
+            form.add_error("join_code", str(refusal))
         else:
             messages.success(request, f"You have joined {enrollment.classroom.name}.")
             return redirect("student_dashboard")

@@ -250,8 +250,3 @@ def histogram_geometry(bins: Sequence[Bin], *, width: int = 600, height: int = 2
         bars=bars,
         total=sum(b.count for b in bins),
     )
-
-
-def spreadsheet_safe(value: str) -> str:
-    """A CSV cell a spreadsheet will show as text rather than run as a formula."""
-    return f"'{value}" if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value

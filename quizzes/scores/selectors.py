@@ -36,6 +36,7 @@ from quizzes.models import Assignment, Attempt, Classroom, Enrollment, Question,
 from quizzes.permissions import review_visible
 from quizzes.scores import arithmetic as scores
 from quizzes.scores.arithmetic import AttemptFacts, Counted
+from quizzes.spreadsheet import spreadsheet_safe
 
 # An attempt's percent computed by the database (its state too: AttemptQuerySet.with_state), so that thousands of
 # rows need no Decimal or datetime parsing in Python. A max_score of 0 gives NULL rather than a division error.
@@ -286,15 +287,15 @@ def gradebook_csv(gradebook: Gradebook) -> str:
     writer = csv.writer(out)
     writer.writerow(
         ["Student", "Username", "Status"]
-        + [scores.spreadsheet_safe(c.assignment.display_title) for c in gradebook.columns]
+        + [spreadsheet_safe(c.assignment.display_title) for c in gradebook.columns]
         + ["Average"]
     )
     for row in gradebook.rows:
         percents = [scores.whole_percent(c.percent) for c in row.counted]
         writer.writerow(
             [
-                scores.spreadsheet_safe(row.student.display_name),
-                scores.spreadsheet_safe(row.student.username),
+                spreadsheet_safe(row.student.display_name),
+                spreadsheet_safe(row.student.username),
                 "left" if row.left else "in class",
             ]
             + ["" if p is None else p for p in percents]
@@ -376,15 +377,6 @@ def student_record(classroom: Classroom, student_pk: int) -> StudentRecord:
 
 
 # -- One attempt, as the teacher sees it --------------------------------------------------------------------------
-
-
-def taught_attempt(user, pk: int) -> Attempt:
-    """An attempt at an assignment of the teacher's own class, or 404: other teachers' attempts do not exist."""
-    return get_object_or_404(
-        Attempt.objects.select_related("assignment__classroom", "assignment__quiz_set", "student"),
-        pk=pk,
-        assignment__classroom__teacher=user,
-    )
 
 
 # -- An assignment's results --------------------------------------------------------------------------------------

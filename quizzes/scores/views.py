@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -12,8 +10,14 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from quizzes.attempts.cards import reviewed_responses
-from quizzes.htmx import render_page_or_partial
-from quizzes.permissions import teacher_assignment, teacher_classroom, teacher_required
+from quizzes.htmx import HtmxHttpRequest, render_page_or_partial
+from quizzes.permissions import (
+    student_required,
+    taught_attempt,
+    teacher_assignment,
+    teacher_classroom,
+    teacher_required,
+)
 from quizzes.scores import selectors as selectors_scores
 
 TEMPLATES = "quizzes/scores"
@@ -21,7 +25,7 @@ TEMPLATES = "quizzes/scores"
 
 @teacher_required
 @require_GET
-def gradebook(request: HttpRequest, pk: int) -> HttpResponse:
+def gradebook(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Sorted by ?sort=name|average|a<assignment id> and ?order=asc|desc; HTMX swaps only the table."""
     classroom = teacher_classroom(request.user, pk)
     book = selectors_scores.class_gradebook(
@@ -32,7 +36,7 @@ def gradebook(request: HttpRequest, pk: int) -> HttpResponse:
 
 @teacher_required
 @require_GET
-def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def gradebook_csv(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     classroom = teacher_classroom(request.user, pk)
     filename = f"{slugify(classroom.name) or 'class'}-gradebook-{timezone.localdate():%Y-%m-%d}.csv"
     return HttpResponse(
@@ -44,15 +48,15 @@ def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 @teacher_required
 @require_GET
-def student_record(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+def student_record(request: HtmxHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     record = selectors_scores.student_record(teacher_classroom(request.user, pk), student_pk)
     return render(request, f"{TEMPLATES}/student_record.html", {"record": record})
 
 
 @teacher_required
 @require_GET
-def teacher_attempt(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt = selectors_scores.taught_attempt(request.user, pk)
+def teacher_attempt(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    attempt = taught_attempt(request.user, pk)
     return render(
         request,
         f"{TEMPLATES}/attempt.html",
@@ -62,17 +66,15 @@ def teacher_attempt(request: HttpRequest, pk: int) -> HttpResponse:
 
 @teacher_required
 @require_GET
-def assignment_results(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """While the assignment is open the results region asks this URL again every few seconds (HTMX)."""
     results = selectors_scores.assignment_results(teacher_assignment(request.user, pk))
     return render_page_or_partial(request, f"{TEMPLATES}/results.html", "results", {"results": results})
 
 
-@login_required
+@student_required
 @require_GET
-def student_history(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_student:
-        raise PermissionDenied("This page is for students: teachers see their classes' gradebooks.")
+def student_history(request: HtmxHttpRequest) -> HttpResponse:
     now = timezone.now()
     context = {
         "classes": selectors_scores.student_history(request.user, now),

@@ -11,6 +11,7 @@ from quizzes.assignments.services import (
     AccommodationTerms,
     AssignmentError,
     AssignmentSettings,
+    AssignmentUnchanged,
     accommodation_clear,
     accommodation_set,
     assignment_close,
@@ -202,7 +203,8 @@ def test_closing_submits_attempts_under_way_with_their_answers(school):
 def test_closing_twice_changes_nothing(school):
     assignment_close(assignment=school.assignment)
     first = Assignment.objects.get(pk=school.assignment.pk).closed_at
-    assert assignment_close(assignment=Assignment.objects.get(pk=school.assignment.pk)) == 0
+    with pytest.raises(AssignmentUnchanged, match="already closed"):
+        assignment_close(assignment=Assignment.objects.get(pk=school.assignment.pk))
     assert Assignment.objects.get(pk=school.assignment.pk).closed_at == first
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizzes.classroom.services import sheet_read
+from quizzes.classroom.sheets import sheet_read
 from quizzes.models import Attempt, Classroom, Enrollment, User
 from tests import factories
 from tests.conftest import HTMX, client_for

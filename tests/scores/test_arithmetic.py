@@ -226,12 +226,6 @@ def test_histogram_geometry_without_scores_draws_no_bars():
     assert all(bar.height == 0 for bar in chart.bars)
 
 
-def test_spreadsheet_safe_cells():
-    assert scores.spreadsheet_safe("=HYPERLINK()") == "'=HYPERLINK()"
-    assert scores.spreadsheet_safe("-1") == "'-1"
-    assert scores.spreadsheet_safe("Anna") == "Anna"
-
-
 # -- Counting a whole class at once ---------------------------------------------------------------------------------
 
 attempt_rows = st.lists(
