@@ -1,6 +1,6 @@
 """Reads for the teacher's class pages: the roster, the classes and their assignments."""
 
-from quizzes.classroom.selectors import classroom_roster, teacher_assignments, teacher_classes
+from quizzes.classroom.selectors import classroom_roster, teacher_assignments, teacher_classes, teacher_dashboard
 from quizzes.classroom.services import (
     classroom_archive,
     enrollment_remove,
@@ -51,3 +51,16 @@ def test_teacher_assignments_count_submissions_of_current_students(school):
     assert (assignment.submitted_count, assignment.student_count, assignment.item_count) == (1, 1, 7)
     classroom_archive(classroom=school.classroom, archived=True)
     assert teacher_assignments(school.teacher) == []
+
+
+def test_the_teacher_dashboard_shows_active_classes_or_archived_ones(school, django_assert_num_queries):
+    archived = factories.ClassroomFactory(name="History 9C", teacher=school.teacher)
+    classroom_archive(classroom=archived, archived=True)
+    with django_assert_num_queries(2):
+        active = teacher_dashboard(school.teacher)
+    assert active.classes == [school.classroom] and active.archived_count == 1
+    assert active.assignments == [school.assignment] and not active.showing_archived
+    with django_assert_num_queries(1):
+        shown = teacher_dashboard(school.teacher, archived=True)
+    assert shown.classes == [archived] and shown.archived_count == 1
+    assert shown.assignments == [] and shown.showing_archived

@@ -160,3 +160,14 @@ def test_with_pbkdf2_one_time_passwords_use_fewer_rounds_and_still_log_in(school
     assert identify_hasher(user.password).decode(user.password)["iterations"] == ONE_TIME_PASSWORD_ITERATIONS
     assert check_password(new.password, user.password)
     assert not check_password("wrong-password", user.password)
+
+
+def test_an_archived_class_takes_no_new_students(school):
+    """The service refuses by itself, whoever calls it (the view, an admin action, a command)."""
+    classroom_archive(classroom=school.classroom, archived=True)
+    before = User.objects.count()
+    with pytest.raises(RosterError, match="History 10A is archived: unarchive it before adding students."):
+        students_bulk_create(classroom=school.classroom, names=[("Anna", "Petrova")], batch="form-1")
+    assert User.objects.count() == before
+    classroom_archive(classroom=school.classroom, archived=False)
+    assert students_bulk_create(classroom=school.classroom, names=[("Anna", "Petrova")], batch="form-1")

@@ -1,6 +1,8 @@
 """Every URL of the app, for every kind of visitor, with the outcome written down.
 
-The URL list comes from the URL configuration, so a new view cannot escape this test: add its row below.
+The URL list comes from the URL configuration, so a new view cannot escape this test: add its row below. The rows
+are also derived from the predicates of quizzes.permissions (RULES), so the written matrix, the policy and what
+the views do cannot drift apart.
 """
 
 import pytest
@@ -8,7 +10,18 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from quizzes.attempts.services import attempt_start
-from quizzes.models import Attempt, User
+from quizzes.models import Assignment, Attempt, Classroom, Question, QuizSet, User
+from quizzes.permissions import (
+    can_assign_quiz_set,
+    can_edit_question,
+    can_edit_quiz_set,
+    can_review_attempt,
+    can_take_assignment,
+    can_view_attempt,
+    is_student,
+    is_teacher,
+    teaches,
+)
 from tests import factories
 
 VISITORS = ["anonymous", "other_student", "other_teacher", "staff", "student", "teacher"]
@@ -160,3 +173,99 @@ def test_another_students_answers_never_reach_a_classmate(world):
         assert client.get(reverse(name, args=[attempt.pk])).status_code == 404
     assert client.get(reverse("student_history")).status_code == 200
     assert "sasha" not in client.get(reverse("student_history")).content.decode()
+
+
+# -- The matrix follows from the policy ---------------------------------------------------------------------------
+
+# For a logged-in visitor, each row's outcome follows from one predicate of quizzes.permissions: for a teacher's
+# page, not a teacher is a 403 and not theirs a 404; for a student's own attempt, not theirs is a 404.
+
+
+def _teacher_own(check):
+    def rule(user, things):
+        if not is_teacher(user):
+            return FORBIDDEN
+        return OK if check(user, things) else MISSING
+
+    return rule
+
+
+def _teachers_only(user, things):
+    return OK if is_teacher(user) else FORBIDDEN
+
+
+def _own_attempt(user, things):
+    return OK if can_view_attempt(user, things["attempt"]) else MISSING
+
+
+_their_class = _teacher_own(lambda user, things: teaches(user, things["classroom"]))
+_their_set = _teacher_own(lambda user, things: can_edit_quiz_set(user, things["quiz_set"]))
+_their_assignment = _teacher_own(lambda user, things: teaches(user, things["assignment"].classroom))
+
+RULES = {
+    "assignment_start": lambda user, things: OK if can_take_assignment(user, things["assignment"]) else FORBIDDEN,
+    "student_history": lambda user, things: OK if is_student(user) else FORBIDDEN,
+    **dict.fromkeys(["attempt", "attempt_answer", "attempt_finish", "attempt_submit", "attempt_results"], _own_attempt),
+    **dict.fromkeys(
+        ["teacher_dashboard", "class_create", "set_list", "set_create", "question_create", "question_duplicate"],
+        _teachers_only,
+    ),
+    **dict.fromkeys(
+        [
+            "class_detail",
+            "class_edit",
+            "class_archive",
+            "class_regenerate_code",
+            "roster_add",
+            "roster_sheet_csv",
+            "roster_remove",
+            "roster_restore",
+            "roster_password",
+            "gradebook",
+            "gradebook_csv",
+            "student_record",
+        ],
+        _their_class,
+    ),
+    **dict.fromkeys(
+        [
+            "set_builder",
+            "set_preview",
+            "set_add_question",
+            "set_remove_question",
+            "set_move_question",
+            "set_rule",
+            "set_rule_count",
+        ],
+        _their_set,
+    ),
+    "assignment_create": _teacher_own(lambda user, things: can_assign_quiz_set(user, things["quiz_set"])),
+    "question_edit": _teacher_own(lambda user, things: can_edit_question(user, things["own_question"])),
+    **dict.fromkeys(
+        ["assignment_detail", "assignment_close", "assignment_reopen", "accommodation_edit", "assignment_results"],
+        _their_assignment,
+    ),
+    "teacher_attempt": _teacher_own(lambda user, things: can_review_attempt(user, things["attempt"])),
+}
+
+
+def test_every_page_with_a_rule_of_its_own_has_one_above():
+    assert {name for name, (_, _, expected) in MATRIX.items() if len(set(expected[1:])) > 1} <= set(RULES)
+
+
+def test_the_written_matrix_is_what_the_predicates_say(world):
+    visitors, objects, _ = world
+    models = {
+        "assignment": Assignment,
+        "attempt": Attempt,
+        "classroom": Classroom,
+        "quiz_set": QuizSet,
+        "own_question": Question,
+    }
+    things = {key: model.objects.get(pk=objects[key]) for key, model in models.items()}
+    for name, rule in RULES.items():
+        written = dict(zip(VISITORS, MATRIX[name][2], strict=True))
+        derived = {visitor: LOGIN if user is None else rule(user, things) for visitor, user in visitors.items()}
+        # A row may write the status an allowed visitor's empty form gets (400) rather than "ok".
+        allowed = {visitor: OK if outcome == 400 else outcome for visitor, outcome in written.items()}
+        assert derived == allowed, name
