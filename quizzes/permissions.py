@@ -30,11 +30,12 @@ What a teacher may use
 
 What a student sees and does
 - They take the assignments of the classes they are currently in, while the class is not archived
-  (`can_take_assignment`). Their dashboard lists those assignments (the same rule, in the hand-written SQL of
-  `quizzes.attempts.selectors.student_assignment_cards`), open or not.
+  (`can_take_assignment`). Their dashboard lists those assignments unless a teacher closed them (the same rule,
+  in the hand-written SQL of `quizzes.attempts.selectors.student_assignment_cards`).
 - Their own attempts and no one else's (`can_view_attempt`): every quiz request looks the attempt up with
   `quizzes.attempts.selectors.student_attempt` (and `student_attempt_and_positions`), whose hand-written SQL applies
   this rule (``t."student_id" = %s``) because it runs for every answer; anyone else's attempt is a 404.
+  (tests/test_permissions.py checks that every lookup, and this SQL, finds exactly what its predicate allows.)
 - Once an attempt is submitted, its review (which answers were right) follows the assignment's feedback setting
   (`review_visible`), and the right answers show only when the assignment also says so
   (`correct_answers_visible`). Feedback after each question is a setting of the assignment
@@ -68,30 +69,26 @@ def can_join_classes(user) -> bool:
     return is_student(user)
 
 
-def teacher_required(view):
-    """Teachers only (staff use Django admin); students get a 403 with a clear message."""
+def _only_for(allowed, message: str):
+    """A view decorator: log in first, then a 403 with `message` for anyone `allowed` refuses."""
 
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not is_teacher(request.user):
-            raise PermissionDenied("This page is for teachers.")
-        return view(request, *args, **kwargs)
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not allowed(request.user):
+                raise PermissionDenied(message)
+            return view(request, *args, **kwargs)
 
-    return wrapped
+        return wrapped
+
+    return decorator
 
 
-def student_required(view):
-    """Students only: a teacher gets a 403 saying where their version of the page is."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not is_student(request.user):
-            raise PermissionDenied("This page is for students: teachers see their classes' gradebooks.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Teachers only (staff use Django admin); students get a 403 with a clear message.
+teacher_required = _only_for(is_teacher, "This page is for teachers.")
+# Students only: a teacher gets a 403 saying where their version of the page is.
+student_required = _only_for(is_student, "This page is for students: teachers see their classes' gradebooks.")
 
 
 # -- Classes and their students -------------------------------------------------------------------------------------
