@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
@@ -19,13 +18,6 @@ from quizzes.bank.types import question_type
 from quizzes.models import Citation, Question, QuizSet, QuizSetItem
 
 BANK_PAGE_SIZE = 20
-
-
-def teacher_quiz_set(user, pk: int) -> QuizSet:
-    """The teacher's own set, or 404: other teachers' sets (and the shared ones) do not exist for them.
-
-    The same rule as quizzes.permissions.can_edit_quiz_set, applied in the query."""
-    return get_object_or_404(QuizSet.objects.prefetch_related("rule_topics", "rule_sources"), pk=pk, owner_id=user.pk)
 
 
 def teacher_quiz_sets(user) -> list[QuizSet]:
