@@ -1,6 +1,7 @@
 """The classroom load benchmark runs end to end on PostgreSQL: 20 students, no errors, no acknowledged answer lost."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -30,7 +31,7 @@ SUMMARY_KEYS = {
 )
 def test_twenty_students_take_the_quiz_at_once_with_no_errors_and_no_lost_answers():
     run = subprocess.run(
-        [sys.executable, "bench/classroom.py", "--students", "20", "--database", "october_quiz_bench_ci"],
+        [sys.executable, "bench/classroom.py", "--students", "20", "--database", f"october_quiz_bench_ci_{os.getpid()}"],
         cwd=ROOT,
         capture_output=True,
         text=True,
