@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from quizzes.bank.grading import AnswerKey
-from quizzes.bank.types import question_type
+from quizzes.bank.types import REGISTRY, question_type
 
 
 class Source(models.Model):
@@ -61,18 +61,11 @@ class QuestionQuerySet(models.QuerySet):
         )
 
 
-class QuestionTypeChoices(models.TextChoices):
-    """Question.Type: the stored value and label of each type. What a type does is in quizzes/bank/types/, one
-    module each; tests/bank/test_types.py checks that the two list the same types. (Outside Question so that
-    its Meta's constraint can name the values.)"""
-
-    SINGLE = "single", "Single choice"
-    MULTIPLE = "multiple", "Multiple answers"
-    TRUE_FALSE = "true_false", "True or false"
-    SHORT_TEXT = "short_text", "Short text answer"
-    NUMERIC = "numeric", "Numeric"
-    ORDERING = "ordering", "Chronological order"
-    MATCHING = "matching", "Matching"
+# Question.Type: the stored value and label of each type, made from the registry (quizzes/bank/types/), so that a
+# new type is written in one place. (Outside Question so that its Meta's constraint can name the values.)
+QuestionTypeChoices = models.TextChoices(
+    "QuestionTypeChoices", [(kind.value.upper(), (kind.value, kind.label)) for kind in REGISTRY.values()]
+)
 
 
 class Question(models.Model):

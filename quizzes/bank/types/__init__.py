@@ -18,16 +18,17 @@ Nothing outside this package switches on a question's type: callers ask ``questi
 
 How to add a question type (say "cloze"):
 
-1. Write ``quizzes/bank/types/cloze.py`` with ``class Cloze(QuestionType)``; start from the closest type.
+1. Write ``quizzes/bank/types/cloze.py`` with ``class Cloze(QuestionType)`` (its ``value`` and ``label`` too);
+   start from the closest type.
 2. Add ``Cloze()`` to ``_TYPES`` below (the builder lists the types in this order).
-3. Add ``CLOZE = "cloze", "Cloze"`` to ``Question.Type`` (quizzes/bank/models.py) and make a migration
-   (the field's choices and the ``question_type_known`` constraint change).
+3. Run ``python manage.py makemigrations``: ``Question.Type`` is made from this registry, so the field's choices
+   and the ``question_type_known`` constraint change with it.
 4. Write the student's controls in ``quizzes/templates/quizzes/bank/questions/cloze.html``; it sees ``card``
    with ``card.presentation`` (the parts as ``arrange`` ordered them) and ``card.values`` (``form_values``).
 5. If it needs a new kind of part (a new related model), add the model, its admin inline (with ``part``) in
    quizzes/bank/admin.py, its rows in fixtures.save_question and its name in models.PART_RELATIONS.
 
-tests/bank/test_types.py fails until the registry, Question.Type and the templates agree; give the type its
+tests/bank/test_types.py fails until the registry, the constraint and the templates agree; give the type its
 own tests there (parse, grade, describe, rules) and an entry in tests/factories.make_parts.
 
 This package needs no Django, like grading and the bank's rules.

@@ -48,8 +48,10 @@ def pick(value: str | None, options: list, what: str):
 class QuestionType:
     """One kind of question. Subclasses set the class attributes and override the methods that differ."""
 
-    #: The stored value, as in Question.Type (tests/bank/test_types.py checks that the two agree).
+    #: The stored value; Question.Type is made from the registry's values and labels.
     value: str = ""
+    #: Its name in lists, filters and the admin (Question.Type's label).
+    label: str = ""
     #: How the builder's type page describes it.
     description: str = ""
     #: How long a student needs for one, for the builder's time estimate.

@@ -14,6 +14,7 @@ class Matching(QuestionType):
     (always shuffled) order. Partial credit: the share of left sides matched to their own right side."""
 
     value = "matching"
+    label = "Matching"
     description = "Matching: pair 3 to 6 items on the left with the right"
     seconds = 90
     parts = ("matching_pairs",)

@@ -16,6 +16,7 @@ class Multiple(Single):
     """
 
     value = "multiple"
+    label = "Multiple answers"
     description = "Multiple answers: tick every right answer"
 
     def problems(self, question: dict) -> list[str]:

@@ -24,6 +24,7 @@ class Numeric(QuestionType):
     ``answer``."""
 
     value = "numeric"
+    label = "Numeric"
     description = "Numeric: a number, exact or within a tolerance"
     seconds = 60
     form_parts = ("number", "tolerance")

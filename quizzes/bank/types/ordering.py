@@ -25,6 +25,7 @@ class Ordering(QuestionType):
     their right place."""
 
     value = "ordering"
+    label = "Chronological order"
     description = "Chronological order: put 3 to 6 events in order"
     seconds = 90
     parts = ("ordering_items",)

@@ -12,6 +12,7 @@ class ShortText(QuestionType):
     """The answer is the typed text, spacing collapsed. The form posts ``answer``."""
 
     value = "short_text"
+    label = "Short text answer"
     description = "Short text: a word or name typed in"
     seconds = 60
     parts = ("accepted_answers",)

@@ -30,6 +30,7 @@ class Single(QuestionType):
     """The answer is the chosen choice's id. The form posts ``choice``: a position in the shown order."""
 
     value = "single"
+    label = "Single choice"
     description = "Single choice: one right answer among several"
     seconds = 45
     parts = ("choices",)

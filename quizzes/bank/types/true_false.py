@@ -12,6 +12,7 @@ class TrueFalse(QuestionType):
     """The answer is a bool. The form posts ``answer``: "true" or "false"."""
 
     value = "true_false"
+    label = "True or false"
     description = "True or false: a statement to judge"
     seconds = 45
     form_parts = ("answer",)

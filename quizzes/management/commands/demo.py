@@ -8,10 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from quizzes.bank.fixtures import load_bank
+from quizzes.bank.types import REGISTRY
 from quizzes.models import Assignment, Classroom, Enrollment, Question, QuizSet, QuizSetItem, User
 
 PASSWORD = "october1917"
+# Easiest types first; then every other type the registry knows, so the demo shows each of them.
 TYPE_ORDER = ["single", "true_false", "multiple", "short_text", "numeric", "ordering", "matching"]
+TYPE_ORDER += [value for value in REGISTRY if value not in TYPE_ORDER]
 
 
 def _demo_user(username: str, *, first: str, last: str, role: str, staff: bool = False) -> User:
