@@ -76,3 +76,11 @@ def service_reachable(port: int, host: str = "127.0.0.1") -> bool:
             return True
     except OSError:
         return False
+
+
+@pytest.fixture(autouse=True)
+def _empty_question_cache():
+    """Each test starts with an empty per-process cache of question content (quizzes.attempts.content)."""
+    from quizzes.attempts import content
+
+    content.clear()

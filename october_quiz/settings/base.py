@@ -69,13 +69,6 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# PostgreSQL: the quiz loop's hand-written statements (quizzes/rows.py) are prepared on their first run on each
-# connection; the ORM's cursors bind on the client and never prepare. Set DB_PREPARED_STATEMENTS=0 behind a pooler
-# that cannot carry prepared statements (PgBouncer in transaction mode before 1.21).
-if DATABASES["default"].get("ENGINE") == "django.db.backends.postgresql" and os.environ.get(
-    "DB_PREPARED_STATEMENTS", "1"
-).lower() not in ("0", "false", "no", "off"):
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a lock instead of failing at once when two requests write together.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}

@@ -12,11 +12,16 @@ from django.utils import timezone
 
 class AssignmentQuerySet(models.QuerySet):
     def for_student(self, student):
+        """The assignments of the classes the student is in now, classes not archived (the dashboard's)."""
         return self.filter(
             classroom__enrollments__student=student,
             classroom__enrollments__left_at__isnull=True,
             classroom__archived_at__isnull=True,
         )
+
+    def not_closed(self):
+        """Not closed early by the teacher."""
+        return self.filter(closed_at__isnull=True)
 
 
 class Assignment(models.Model):

@@ -9,7 +9,7 @@ from functools import cached_property
 from django.http import Http404
 from django.utils import timezone
 
-from quizzes.attempts.selectors import attempt_responses, load_question_parts, responses_at
+from quizzes.attempts.selectors import attempt_responses, responses_at
 from quizzes.bank.answers import answer_from_json
 from quizzes.bank.presentation import Presentation, describe_answer, form_values, present
 from quizzes.models import Attempt, Response
@@ -106,9 +106,8 @@ class QuizCard:
 
     @classmethod
     def _load(cls, attempt: Attempt, positions: list[tuple[int, bool]], wanted: list[int]) -> list[QuizCard]:
-        responses = responses_at(attempt, wanted)
         # Citations show only in feedback after each question; the results page loads its own.
-        load_question_parts([r.question for r in responses], citations=attempt.assignment.feedback_after_each_question)
+        responses = responses_at(attempt, wanted, citations=attempt.assignment.feedback_after_each_question)
         shuffle = attempt.assignment.shuffle_choices
         return [
             cls(

@@ -6,11 +6,11 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
-from quizzes.attempts import queries as rows
-from quizzes.attempts.models import grace
+from quizzes.attempts import queries
 from quizzes.attempts.terms import terms_for
 from quizzes.authoring.draw import draw_random
 from quizzes.bank.answers import answer_to_json
@@ -32,17 +32,10 @@ class AttemptClosed(AttemptRefused):
 def _questions_for(assignment: Assignment, seed: int) -> list[Question]:
     if assignment.quiz_set.is_random:
         return draw_random(assignment.quiz_set, seed)
-    # Hand-written SQL (see quizzes.attempts.queries): every student runs this when the class starts.
-    items = rows.table(QuizSetItem)
-    questions = [
-        rows.build(Question, row)
-        for row in rows.fetch(
-            f"SELECT {rows.columns(Question, 'q')} FROM {rows.table(Question)} q "
-            f'JOIN {items} i ON i."question_id" = q."id" WHERE i."quiz_set_id" = %s AND q."status" = %s '
-            f"ORDER BY {rows.order_by(QuizSetItem, 'i')}",
-            [assignment.quiz_set_id, Question.Status.PUBLISHED],
-        )
-    ]
+    items = QuizSetItem.objects.filter(
+        quiz_set_id=assignment.quiz_set_id, question__in=Question.objects.published()
+    ).select_related("question")
+    questions = [item.question for item in items]
     if assignment.shuffle_questions:
         random.Random(seed).shuffle(questions)
     return questions
@@ -54,9 +47,7 @@ def attempt_start(*, student, assignment: Assignment, now=None) -> Attempt:
     Two starts at the same moment cannot both make an attempt: the constraints on the attempt's number and on
     one attempt in progress refuse the second insert, and that request returns the first one's attempt."""
     now = now or timezone.now()
-    mine = rows.select(
-        Attempt, '"student_id" = %s AND "assignment_id" = %s', [student.pk, assignment.pk], order='"number"'
-    )
+    mine = list(Attempt.objects.filter(student=student, assignment=assignment).order_by("number"))
     current = next((a for a in mine if not a.is_submitted), None)
     if current and current.is_expired(now):
         attempt_submit(attempt=current, now=now, auto=True)
@@ -107,11 +98,10 @@ ALREADY_SUBMITTED = "This quiz was already submitted; your saved answers were ke
 def response_record(*, attempt: Attempt, response: Response, answer, now=None) -> Recorded:
     """Grade and save an answer. With feedback after each question the first answer stays.
 
-    One statement of hand-written SQL (see quizzes.attempts.queries; this runs for every answer of every student) saves the
-    answer only while the attempt is open. On PostgreSQL its sub-select locks the attempt's row, which orders it
-    against a submit (which locks that row too) and against other answers to the attempt; SQLite runs one write
-    at a time. With feedback after each question it only touches a response with no answer yet, so of two
-    answers racing for one question exactly one is saved."""
+    One statement of hand-written SQL (queries.save_answer: this runs for every answer of every student) saves the
+    answer only while the attempt is open, locking the attempt's row on PostgreSQL, which orders it against a submit
+    (which locks that row too). With feedback after each question it only touches a response with no answer yet,
+    so of two answers racing for one question exactly one is saved."""
     now = now or timezone.now()
     result = grade(response.question.answer_key(), answer)
     saved = {
@@ -120,17 +110,8 @@ def response_record(*, attempt: Attempt, response: Response, answer, now=None) -
         "is_correct": result.correct,
         "answered_at": now,
     }
-    open_until = Attempt._meta.get_field("deadline").get_db_prep_value(now - grace(), connection)
-    keep_first = ' AND "answered_at" IS NULL' if attempt.assignment.feedback_after_each_question else ""
-    changed = rows.update_fields(
-        Response,
-        response.pk,
-        saved,
-        where=f'{keep_first} AND "attempt_id" IN (SELECT "id" FROM {rows.table(Attempt)} WHERE "id" = %s '
-        f'AND "submitted_at" IS NULL AND ("deadline" IS NULL OR "deadline" >= %s){rows.for_update()})',
-        params=[attempt.pk, open_until],
-    )
-    if not changed:
+    keep_first = attempt.assignment.feedback_after_each_question
+    if not queries.save_answer(response, attempt, saved, now=now, keep_first=keep_first):
         _refuse_if_closed(attempt, now)
         response.refresh_from_db(fields=list(saved))
         return Recorded(response=response, kept_earlier=True)
@@ -152,23 +133,18 @@ def attempt_submit(*, attempt: Attempt, now=None, auto: bool = False) -> Attempt
     """Score and close the attempt, once, however many requests ask at the same time."""
     now = now or timezone.now()
     with transaction.atomic():
-        # Hand-written SQL (see quizzes.attempts.queries), as for answers. The total is read after the lock is held, in a
-        # statement of its own, so it sees every answer saved before this submit.
-        locked = rows.select(Attempt, '"id" = %s', [attempt.pk], lock=True)[0]
+        # The total is read after the lock is held, in a statement of its own, so it sees every answer saved
+        # before this submit (an answer locks the same row: see response_record).
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if locked.is_submitted:
             return locked
-        rows.cache_related(locked, "assignment", attempt.assignment)
-        found = rows.fetch(
-            f'SELECT SUM("points") FROM {rows.table(Response)} WHERE "attempt_id" = %s AND "answered_at" IS NOT NULL',
-            [attempt.pk],
-        )
-        (total,) = rows.build_values(Response, ["points"], found[0])
-        locked.score = total or Decimal(0)
+        locked.assignment = attempt.assignment
+        answered = Response.objects.filter(attempt=locked, answered_at__isnull=False)
+        locked.score = answered.aggregate(total=Sum("points"))["total"] or Decimal(0)
         locked.submitted_at = now
         locked.auto_submitted = auto
         locked.is_late = terms_for(locked.assignment, locked.student_id).is_late(now)
-        changes = ("score", "submitted_at", "auto_submitted", "is_late")
-        rows.update_fields(Attempt, locked.pk, {name: getattr(locked, name) for name in changes})
+        locked.save(update_fields=["score", "submitted_at", "auto_submitted", "is_late"])
     return locked
 
 

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from quizzes.attempts import queries as rows
 from quizzes.attempts.models import grace
 from quizzes.models import Accommodation, Assignment
 
@@ -106,6 +105,5 @@ def terms_for(assignment: Assignment, student, accommodation=_UNSET) -> Terms:
     """Pass the accommodation (or None) when it is already loaded, to save the query."""
     if accommodation is _UNSET:
         student_id = getattr(student, "pk", student)
-        found = rows.select(Accommodation, '"assignment_id" = %s AND "student_id" = %s', [assignment.pk, student_id])
-        accommodation = found[0] if found else None
+        accommodation = Accommodation.objects.filter(assignment_id=assignment.pk, student_id=student_id).first()
     return Terms.of(assignment, accommodation)

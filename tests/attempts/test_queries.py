@@ -1,16 +1,19 @@
-"""quizzes.attempts.queries: hand-written SQL must give what the ORM gives (on SQLite and on PostgreSQL: CI runs both)."""
+"""quizzes.attempts.queries: the quiz loop's hand-written SQL must give what the ORM gives, and each business
+condition in it must select what its QuerySet twin selects (on SQLite and on PostgreSQL: CI runs both)."""
 
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connection, transaction
+from django.db.models.signals import post_init
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from quizzes.attempts import queries as rows
-from quizzes.attempts.selectors import student_attempt_and_positions
-from quizzes.models import Attempt, Question, Response
+from quizzes.attempts import queries
+from quizzes.attempts.models import grace
+from quizzes.models import Attempt, Response
 from tests import factories
 
 
@@ -41,94 +44,123 @@ def submitted(db):
     return attempt
 
 
-def test_select_gives_the_values_the_orm_gives(submitted):
-    mine = rows.select(Attempt, 't."id" = %s', [submitted.pk])[0]
-    assert fields_of(mine) == fields_of(Attempt.objects.get(pk=submitted.pk))
-    assert isinstance(mine.score, Decimal) and mine.score == Decimal("2.50")
-    assert timezone.is_aware(mine.submitted_at)
-    response = rows.select(Response, 't."attempt_id" = %s', [submitted.pk])[0]
-    assert fields_of(response) == fields_of(Response.objects.get(attempt=submitted))
-    assert response.answer == {"choices": [3, 1]}
-    assert not mine._state.adding  # a loaded row: saving it updates
+# -- What the statements read ---------------------------------------------------------------------------------------
 
 
-def test_select_related_loads_foreign_keys_in_the_same_query(submitted, django_assert_num_queries):
-    with django_assert_num_queries(1):
-        attempt = rows.select(
-            Attempt, 't."id" = %s', [submitted.pk], related=["assignment", "assignment__quiz_set", "student"]
-        )[0]
-    with django_assert_num_queries(0):
-        assert attempt.assignment.quiz_set.title == submitted.assignment.quiz_set.title
-        assert attempt.student.username == submitted.student.username
-    assert model_to_dict(attempt.assignment) == model_to_dict(submitted.assignment)
-
-
-def test_select_finds_nothing_and_orders(db):
-    assert rows.select(Question, 't."id" = %s', [0]) == []
-    for key in ("b-second", "a-first", "c-third"):
-        factories.QuestionFactory(key=key)
-    keys = [q.key for q in rows.select(Question, "1 = 1", order='t."key" DESC')]
-    assert keys == sorted(keys, reverse=True)
-
-
-def test_prefetch_children_matches_prefetch_related(db, django_assert_num_queries):
-    questions = [factories.QuestionFactory(type="single") for _ in range(3)]
-    source = factories.SourceFactory()
-    for question in questions:
-        question.choices.all().delete()
-        for position in (3, 1, 2):
-            factories.ChoiceFactory(question=question, position=position, text=f"{question.key} {position}")
-        factories.CitationFactory(question=question, source=source)
-    loaded = rows.select(Question, f't."id" IN ({rows.placeholders(questions)})', [q.pk for q in questions])
-    with django_assert_num_queries(2):
-        rows.prefetch_children(loaded, "choices")
-        rows.prefetch_children(loaded, "citations", select_related=["source"])
-    expected = {q.pk: list(q.choices.all()) for q in Question.objects.prefetch_related("choices")}
-    with django_assert_num_queries(0):
-        for question in loaded:
-            assert list(question.choices.all()) == expected[question.pk]
-            assert [c.position for c in question.choices.all()] == [1, 2, 3]
-            assert all(c.question is question for c in question.choices.all())
-            assert question.citations.all()[0].source.title
-    sources = {id(q.citations.all()[0].source) for q in loaded if q.citations.all()[0].source_id == source.pk}
-    assert len(sources) == 1  # the citations of one source share one instance
-    with django_assert_num_queries(0):
-        rows.prefetch_children(loaded, "choices")  # already loaded: no query
-
-
-def test_update_saves_values_as_a_save_would(submitted):
-    response = Response.objects.get(attempt=submitted)
-    now = timezone.now()
-    values = {"answer": {"choices": [1]}, "points": Decimal("1.50"), "is_correct": True, "answered_at": now}
-    assert rows.update_fields(Response, response.pk, values, where=' AND "answered_at" IS NULL') == 0  # answered
-    assert rows.update_fields(Response, response.pk, values) == 1
-    response.refresh_from_db()
-    assert (response.answer, response.points, response.is_correct, response.answered_at) == tuple(values.values())
-
-
-def test_rows_are_locked_only_where_the_database_locks_rows(db):
-    assert rows.for_update() == (" FOR UPDATE" if connection.vendor == "postgresql" else "")
-
-
-def test_an_attempt_and_its_positions_come_in_one_query(submitted, django_assert_num_queries):
+def test_the_attempt_and_its_positions_come_in_one_query_with_the_orms_values(submitted, django_assert_num_queries):
     factories.ResponseFactory(attempt=submitted, question=factories.QuestionFactory(), position=2)
     with django_assert_num_queries(1):
-        attempt, positions = student_attempt_and_positions(submitted.student, submitted.pk)
-        assert attempt.assignment.quiz_set.pk == submitted.assignment.quiz_set_id
+        attempt, positions = queries.attempt_and_positions(submitted.pk, submitted.student_id)
+        assert attempt.assignment.quiz_set.title == submitted.assignment.quiz_set.title
     assert positions == [(1, True), (2, False)]
+    orm = Attempt.objects.select_related("assignment__quiz_set").get(pk=submitted.pk)
+    assert fields_of(attempt) == fields_of(orm)
+    assert fields_of(attempt.assignment) == fields_of(orm.assignment)
+    assert model_to_dict(attempt.assignment.quiz_set) == model_to_dict(orm.assignment.quiz_set)
+    assert isinstance(attempt.score, Decimal) and attempt.score == Decimal("2.50")
+    assert timezone.is_aware(attempt.submitted_at)
+    assert not attempt._state.adding and attempt._state.db == "default"  # a loaded row: saving it updates
+
+
+def test_an_attempt_is_found_only_for_its_own_student(submitted):
+    assert queries.attempt_and_positions(submitted.pk, factories.UserFactory().pk) is None
+    assert queries.attempt_and_positions(0, submitted.student_id) is None
     empty = factories.AttemptFactory()
-    assert student_attempt_and_positions(empty.student, empty.pk) == (empty, [])
+    assert queries.attempt_and_positions(empty.pk, empty.student_id) == (empty, [])
+
+
+def test_responses_at_positions_come_with_their_questions_as_the_orm_gives_them(submitted, django_assert_num_queries):
+    second = factories.ResponseFactory(attempt=submitted, question=factories.QuestionFactory(), position=2)
+    factories.ResponseFactory(attempt=factories.AttemptFactory(), question=second.question, position=2)
+    with django_assert_num_queries(1):
+        found = queries.responses_at(submitted, [2, 1])
+    with django_assert_num_queries(0):
+        assert [r.position for r in found] == [1, 2]  # in position order; the selector orders them as asked
+        assert all(r.attempt is submitted for r in found)
+        questions = [r.question for r in found]
+    for response, question in zip(found, questions, strict=True):
+        orm = Response.objects.select_related("question").get(pk=response.pk)
+        assert fields_of(response) == fields_of(orm)
+        assert fields_of(question) == fields_of(orm.question)
+    assert found[0].answer == {"choices": [3, 1]} and found[0].points == Decimal("0.75")
+    assert [r.position for r in queries.responses_at(submitted, [2])] == [2]
+    assert queries.responses_at(submitted, [7]) == []
+
+
+def test_instances_are_made_by_from_db_so_init_signals_and_saves_work(submitted):
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    post_init.connect(receiver, sender=Attempt)
+    try:
+        attempt, _ = queries.attempt_and_positions(submitted.pk, submitted.student_id)
+    finally:
+        post_init.disconnect(receiver, sender=Attempt)
+    assert seen == [submitted.pk]
+    attempt.is_late = False
+    attempt.save(update_fields=["is_late"])
+    attempt.save()
+    assert Attempt.objects.count() == 1 and Attempt.objects.get().is_late is False
+
+
+def test_a_renamed_field_fails_when_the_statements_are_built():
+    with pytest.raises(FieldDoesNotExist):
+        queries.col(Attempt, "submitted")
+
+
+# -- The guarded answer UPDATE --------------------------------------------------------------------------------------
+
+
+def answer_values(now) -> dict:
+    return {"answer": {"choices": [1]}, "points": Decimal("1.50"), "is_correct": True, "answered_at": now}
+
+
+@pytest.fixture
+def open_attempt(db):
+    attempt = factories.AttemptFactory(deadline=timezone.now() + timedelta(minutes=30))
+    factories.ResponseFactory(attempt=attempt, question=factories.QuestionFactory(), position=1)
+    return attempt
+
+
+def test_an_answer_is_saved_as_a_save_would_save_it(open_attempt, django_assert_num_queries):
+    response = open_attempt.responses.get()
+    now = timezone.now()
+    with django_assert_num_queries(1):
+        assert queries.save_answer(response, open_attempt, answer_values(now), now=now, keep_first=True)
+    response.refresh_from_db()
+    assert (response.answer, response.points, response.is_correct, response.answered_at) == tuple(
+        answer_values(now).values()
+    )
+    # With keep_first an answered response keeps its answer; without, the later answer replaces it.
+    later = answer_values(now + timedelta(seconds=1)) | {"points": Decimal("0.50"), "is_correct": False}
+    assert not queries.save_answer(response, open_attempt, later, now=now, keep_first=True)
+    assert queries.save_answer(response, open_attempt, later, now=now, keep_first=False)
+    response.refresh_from_db()
+    assert response.points == Decimal("0.50")
+
+
+def test_an_answer_is_not_saved_into_another_attempt_or_a_closed_one(open_attempt):
+    response = open_attempt.responses.get()
+    now = timezone.now()
+    assert not queries.save_answer(response, factories.AttemptFactory(), answer_values(now), now=now, keep_first=False)
+    late = open_attempt.deadline + grace() + timedelta(seconds=1)
+    assert not queries.save_answer(response, open_attempt, answer_values(late), now=late, keep_first=False)
+    Attempt.objects.filter(pk=open_attempt.pk).update(submitted_at=now, score=0)
+    assert not queries.save_answer(response, open_attempt, answer_values(now), now=now, keep_first=False)
+    assert not Response.objects.get(pk=response.pk).is_answered
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_locked_select_locks_its_own_rows_and_not_the_joined_ones(submitted):
-    """On PostgreSQL a second connection finds the attempt locked and its assignment free; SQLite has no row
-    locks (its write transaction locks the database), so there the query only has to run."""
-    from django.db import transaction
-
+def test_saving_an_answer_locks_the_attempts_row_until_the_transaction_ends(open_attempt):
+    """On PostgreSQL a second connection finds the attempt locked (a submit waits for the answer) and its
+    assignment free; SQLite has no row locks (its write transaction locks the database), so there the statement
+    only has to run."""
+    response = open_attempt.responses.get()
     with transaction.atomic():
-        attempt = rows.select(Attempt, 't."id" = %s', [submitted.pk], related=["assignment"], lock=True)[0]
-        assert attempt.assignment.pk == submitted.assignment_id
+        now = timezone.now()
+        assert queries.save_answer(response, open_attempt, answer_values(now), now=now, keep_first=False)
         if connection.vendor != "postgresql":
             return
         import psycopg
@@ -137,67 +169,37 @@ def test_a_locked_select_locks_its_own_rows_and_not_the_joined_ones(submitted):
         with psycopg.connect(
             dbname=settings["NAME"], host=settings["HOST"], port=settings["PORT"], user=settings["USER"]
         ) as other:
-            other.execute("SELECT 1 FROM quizzes_assignment WHERE id = %s FOR UPDATE NOWAIT", [attempt.assignment_id])
+            other.execute(
+                "SELECT 1 FROM quizzes_assignment WHERE id = %s FOR UPDATE NOWAIT", [open_attempt.assignment_id]
+            )
             other.rollback()
             with pytest.raises(psycopg.errors.LockNotAvailable):
-                other.execute("SELECT 1 FROM quizzes_attempt WHERE id = %s FOR UPDATE NOWAIT", [attempt.pk])
+                other.execute("SELECT 1 FROM quizzes_attempt WHERE id = %s FOR UPDATE NOWAIT", [open_attempt.pk])
 
 
-def test_instances_behave_as_the_orms_do(submitted):
-    """Instances are filled in without Model.__init__: they must still save as updates and load relations."""
-    attempt = rows.select(Attempt, 't."id" = %s', [submitted.pk])[0]
-    assert fields_of(attempt) == fields_of(Attempt.objects.get(pk=submitted.pk))
-    assert (attempt._state.adding, attempt._state.db) == (False, "default")
-    assert attempt == submitted and attempt.student == submitted.student
-    attempt.is_late = False
-    attempt.save(update_fields=["is_late"])
-    attempt.save()
-    assert Attempt.objects.count() == 1 and Attempt.objects.get().is_late is False
+# -- Each condition selects what its QuerySet twin selects -----------------------------------------------------------
 
 
-def test_a_model_with_init_listeners_is_made_by_from_db(submitted):
-    from django.db.models.signals import post_init
-
-    seen = []
-
-    def receiver(sender, instance, **kwargs):
-        seen.append(instance.pk)
-
-    post_init.connect(receiver, sender=Attempt)
-    rows._construction.cache_clear()
-    try:
-        assert rows.select(Attempt, 't."id" = %s', [submitted.pk])[0].pk == submitted.pk
-    finally:
-        post_init.disconnect(receiver, sender=Attempt)
-        rows._construction.cache_clear()
-    assert seen == [submitted.pk]
-
-
-def prepared_statements() -> list[str]:
+def test_attempt_taking_answers_selects_what_taking_answers_selects(db):
+    """Rows on each edge: submitted (with and without time left), no deadline, time left, past the deadline
+    within the grace period, on the grace period's last instant, and past it."""
+    now = timezone.now()
+    deadlines = {
+        "no deadline": None,
+        "time left": now + timedelta(minutes=5),
+        "within grace": now - grace() / 2,
+        "grace's last instant": now - grace(),
+        "after grace": now - grace() - timedelta(microseconds=1),
+        "long expired": now - timedelta(days=1),
+    }
+    made = {name: factories.AttemptFactory(deadline=deadline) for name, deadline in deadlines.items()}
+    for deadline in (None, now + timedelta(minutes=5)):
+        factories.AttemptFactory(deadline=deadline, submitted_at=now, score=0)
+    sql = f"SELECT {queries.col(Attempt, 'id', 'a')} FROM {queries.table(Attempt, 'a')} WHERE {queries.ATTEMPT_TAKING_ANSWERS}"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        return [statement for (statement,) in cursor.fetchall()]
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
-def test_the_hand_written_statements_are_prepared_and_the_orms_are_not(submitted, django_assert_num_queries):
-    """PostgreSQL parses and plans the quiz loop's statements once per connection; the results are the same."""
-    with django_assert_num_queries(1):
-        first = student_attempt_and_positions(submitted.student, submitted.pk)
-    assert student_attempt_and_positions(submitted.student, submitted.pk) == first
-    assert first[1] == [(1, True)]
-    list(Attempt.objects.filter(pk=submitted.pk))
-    statements = prepared_statements()
-    assert any('LEFT JOIN "quizzes_response" r' in s and "$1" in s for s in statements), statements
-    assert not any('"quizzes_attempt"."id"' in s for s in statements), "an ORM query was prepared"
-    assert rows.update_fields(Attempt, submitted.pk, {"is_late": False}) == 1
-    assert Attempt.objects.get(pk=submitted.pk).is_late is False
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
-def test_without_prepared_statements_nothing_is_prepared(submitted, monkeypatch):
-    """DB_PREPARED_STATEMENTS=0 (for a pooler that cannot carry them) leaves the connection without a
-    prepare_threshold, and the hand-written SQL then runs through Django's own cursor."""
-    monkeypatch.delitem(connection.settings_dict["OPTIONS"], "prepare_threshold")
-    assert student_attempt_and_positions(submitted.student, submitted.pk)[1] == [(1, True)]
-    assert prepared_statements() == []
+        cursor.execute(sql, queries.taking_answers_params(now))
+        selected = {pk for (pk,) in cursor.fetchall()}
+    expected = set(Attempt.objects.taking_answers(now).values_list("pk", flat=True))
+    assert selected == expected
+    names = {pk: name for name, attempt in made.items() for pk in [attempt.pk]}
+    assert sorted(names[pk] for pk in selected) == ["grace's last instant", "no deadline", "time left", "within grace"]

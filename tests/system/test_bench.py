@@ -31,7 +31,14 @@ SUMMARY_KEYS = {
 )
 def test_twenty_students_take_the_quiz_at_once_with_no_errors_and_no_lost_answers():
     run = subprocess.run(
-        [sys.executable, "bench/classroom.py", "--students", "20", "--database", f"october_quiz_bench_ci_{os.getpid()}"],
+        [
+            sys.executable,
+            "bench/classroom.py",
+            "--students",
+            "20",
+            "--database",
+            f"october_quiz_bench_ci_{os.getpid()}",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

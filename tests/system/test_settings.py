@@ -53,9 +53,3 @@ POSTGRES_URL = {"DATABASE_URL": "postgres://u@h:5432/d"}
 
 def test_database_url_selects_the_database():
     assert settings_value("settings.DATABASES['default']['ENGINE']", POSTGRES_URL) == "django.db.backends.postgresql"
-
-
-def test_prepared_statements_follow_the_environment():
-    options = "settings.DATABASES['default'].get('OPTIONS', {})"
-    assert settings_value(options, POSTGRES_URL) == "{'prepare_threshold': 0}"
-    assert settings_value(options, {**POSTGRES_URL, "DB_PREPARED_STATEMENTS": "0"}) == "{}"
