@@ -60,7 +60,15 @@ def shuffled_positions(key: str, count: int) -> list[int]:
 
 
 def save_question(data: dict, *, sources: dict[str, Source], topics: dict[str, Topic], owner=None) -> Question:
-    """Create or update one question (by key when it has one) from its dict form."""
+    """Create or update one question (by key when it has one) from its dict form.
+
+    The question's row is saved (which bumps updated_at) in the same transaction as its parts: a reader sees the
+    old content with the old updated_at or the new with the new, as quizzes.attempts.content needs."""
+    with transaction.atomic():
+        return _save_question(data, sources=sources, topics=topics, owner=owner)
+
+
+def _save_question(data: dict, *, sources: dict[str, Source], topics: dict[str, Topic], owner=None) -> Question:
     fields = {
         "type": data["type"],
         "prompt": str(data["prompt"]).strip(),

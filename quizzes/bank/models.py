@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from quizzes.bank.grading import AnswerKey
 from quizzes.bank.types import REGISTRY, question_type
@@ -22,6 +23,12 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author}, {self.title}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The questions citing it show its names: bump them, as editing them would, so that a cache of question
+        # content keyed by updated_at (quizzes.attempts.content) sees the change.
+        Question.objects.filter(citations__source=self).update(updated_at=timezone.now())
 
     def natural_key(self):
         return (self.file_name,)
