@@ -21,7 +21,7 @@ from django.db import connection
 from django.db.models import Model
 
 from quizzes.attempts.models import grace
-from quizzes.models import Assignment, Attempt, Question, QuizSet, Response
+from quizzes.models import Accommodation, Assignment, Attempt, Classroom, Enrollment, Question, QuizSet, Response
 
 
 def col(model: type[Model], name: str, alias: str | None = None) -> str:
@@ -52,6 +52,19 @@ ATTEMPT_TAKING_ANSWERS = (
     f"{col(Attempt, 'submitted_at', 'a')} IS NULL "
     f"AND ({col(Attempt, 'deadline', 'a')} IS NULL OR {col(Attempt, 'deadline', 'a')} >= %s)"
 )
+
+
+# Assignment.objects.for_student(student) over alias s: of a class the student is in now (not left), not archived.
+# Its one parameter: the student's id.
+ASSIGNMENT_FOR_STUDENT = (
+    f"{col(Assignment, 'classroom', 's')} IN (SELECT {col(Enrollment, 'classroom', 'e')} FROM {table(Enrollment, 'e')}"
+    f"{_join(Classroom, 'c', Enrollment, 'e', 'classroom')}"
+    f" WHERE {col(Enrollment, 'student', 'e')} = %s AND {col(Enrollment, 'left_at', 'e')} IS NULL"
+    f" AND {col(Classroom, 'archived_at', 'c')} IS NULL)"
+)
+
+# Assignment.objects.not_closed() over alias s: not closed early by the teacher. No parameter.
+ASSIGNMENT_NOT_CLOSED = f"{col(Assignment, 'closed_at', 's')} IS NULL"
 
 
 def taking_answers_params(now) -> list:
@@ -98,6 +111,29 @@ SAVE_ANSWER = {
     for keep_first in (False, True)
     for lock in (False, True)
 }
+
+
+# The dashboard (every student's first page, at the same moment when a class starts): the student's assignments
+# with their quiz sets and classes, soonest due first; the student's attempts at them; their accommodations. Each
+# takes the student's id for every %s.
+_DASHBOARD = f"{ASSIGNMENT_FOR_STUDENT} AND {ASSIGNMENT_NOT_CLOSED}"
+DASHBOARD_ASSIGNMENTS = (
+    f"SELECT {_select_list(Assignment, 's')}, {_select_list(QuizSet, 'qs')}, {_select_list(Classroom, 'c')}"
+    f" FROM {table(Assignment, 's')}"
+    f"{_join(QuizSet, 'qs', Assignment, 's', 'quiz_set')}"
+    f"{_join(Classroom, 'c', Assignment, 's', 'classroom')}"
+    f" WHERE {_DASHBOARD} ORDER BY {col(Assignment, 'due_at', 's')}, {col(Assignment, 'id', 's')}"
+)
+DASHBOARD_ATTEMPTS = (
+    f"SELECT {_select_list(Attempt, 'a')} FROM {table(Attempt, 'a')} WHERE {col(Attempt, 'student', 'a')} = %s"
+    f" AND {col(Attempt, 'assignment', 'a')} IN (SELECT {col(Assignment, 'id', 's')} FROM {table(Assignment, 's')}"
+    f" WHERE {_DASHBOARD}) ORDER BY {col(Attempt, 'number', 'a')}"
+)
+DASHBOARD_ACCOMMODATIONS = (
+    f"SELECT {_select_list(Accommodation, 'm')} FROM {table(Accommodation, 'm')}"
+    f" WHERE {col(Accommodation, 'student', 'm')} = %s AND {col(Accommodation, 'assignment', 'm')} IN"
+    f" (SELECT {col(Assignment, 'id', 's')} FROM {table(Assignment, 's')} WHERE {_DASHBOARD})"
+)
 
 
 # -- Running them -------------------------------------------------------------------------------------------------
@@ -147,6 +183,24 @@ def attempt_and_positions(pk: int, student_id: int) -> tuple[Attempt, list[tuple
     attempt.assignment = assignment
     positions = [(row[-2], bool(row[-1])) for row in found if row[-2] is not None]
     return attempt, positions
+
+
+def dashboard(student_id: int) -> tuple[list[Assignment], list[Attempt], list[Accommodation]]:
+    """The student's assignments not closed (quiz set and class attached, soonest due first), the student's
+    attempts at them (by number) and accommodations for them: three queries, one when there is no assignment."""
+    assignments = []
+    for row in _fetch(DASHBOARD_ASSIGNMENTS, [student_id]):
+        assignment, start = _make(Assignment, row, 0)
+        quiz_set, start = _make(QuizSet, row, start)
+        classroom, _ = _make(Classroom, row, start)
+        assignment.quiz_set = quiz_set
+        assignment.classroom = classroom
+        assignments.append(assignment)
+    if not assignments:
+        return [], [], []
+    attempts = [_make(Attempt, row, 0)[0] for row in _fetch(DASHBOARD_ATTEMPTS, [student_id, student_id])]
+    found = _fetch(DASHBOARD_ACCOMMODATIONS, [student_id, student_id])
+    return assignments, attempts, [_make(Accommodation, row, 0)[0] for row in found]
 
 
 def responses_at(attempt: Attempt, positions: Sequence[int]) -> list[Response]:

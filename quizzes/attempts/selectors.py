@@ -11,7 +11,7 @@ from django.utils import timezone
 from quizzes.attempts import queries
 from quizzes.attempts.content import with_content
 from quizzes.attempts.terms import Terms, terms_for
-from quizzes.models import Accommodation, Assignment, Attempt, Response
+from quizzes.models import Assignment, Attempt, Response
 from quizzes.permissions import review_visible
 
 
@@ -67,22 +67,14 @@ class AssignmentCard:
 
 def student_assignment_cards(student, now=None) -> list[AssignmentCard]:
     """The assignments of the student's classes not closed, soonest due first, each with the student's attempts and
-    accommodation: three queries, one when nothing is assigned."""
+    accommodation: three queries of hand-written SQL (queries.dashboard: every student of a class loads it at the
+    same moment), one when nothing is assigned."""
     now = now or timezone.now()
-    assignments = list(
-        Assignment.objects.for_student(student)
-        .not_closed()
-        .select_related("quiz_set", "classroom")
-        .order_by("due_at", "id")
-    )
-    if not assignments:
-        return []
+    assignments, found, accommodated = queries.dashboard(student.pk)
     attempts: dict[int, list[Attempt]] = defaultdict(list)
-    for attempt in Attempt.objects.filter(student=student, assignment__in=assignments).order_by("number"):
+    for attempt in found:
         attempts[attempt.assignment_id].append(attempt)
-    accommodations = {
-        a.assignment_id: a for a in Accommodation.objects.filter(student=student, assignment__in=assignments)
-    }
+    accommodations = {a.assignment_id: a for a in accommodated}
     return [
         AssignmentCard(
             assignment=a,

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from quizzes.attempts import queries
 from quizzes.attempts.models import grace
-from quizzes.models import Attempt, Response
+from quizzes.models import Assignment, Attempt, Response
 from tests import factories
 
 
@@ -203,3 +203,75 @@ def test_attempt_taking_answers_selects_what_taking_answers_selects(db):
     assert selected == expected
     names = {pk: name for name, attempt in made.items() for pk in [attempt.pk]}
     assert sorted(names[pk] for pk in selected) == ["grace's last instant", "no deadline", "time left", "within grace"]
+
+
+def selected_ids(model, alias: str, condition: str, params: list) -> set[int]:
+    sql = f"SELECT {queries.col(model, 'id', alias)} FROM {queries.table(model, alias)} WHERE {condition}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {pk for (pk,) in cursor.fetchall()}
+
+
+@pytest.fixture
+def assignments_around(db):
+    """A student and assignments on each edge: in a class they are in (open and closed early), in a class they
+    left, in an archived class they are still in, in a class they never joined."""
+    now = timezone.now()
+    student = factories.UserFactory()
+    current, left, archived, other = (
+        factories.ClassroomFactory(),
+        factories.ClassroomFactory(),
+        factories.ClassroomFactory(archived_at=now),
+        factories.ClassroomFactory(),
+    )
+    factories.EnrollmentFactory(classroom=current, student=student)
+    factories.EnrollmentFactory(classroom=left, student=student, left_at=now)
+    factories.EnrollmentFactory(classroom=archived, student=student)
+    factories.EnrollmentFactory(classroom=other)
+    made = {
+        "open": factories.AssignmentFactory(classroom=current),
+        "closed": factories.AssignmentFactory(classroom=current, closed_at=now),
+        "left": factories.AssignmentFactory(classroom=left),
+        "archived": factories.AssignmentFactory(classroom=archived),
+        "other": factories.AssignmentFactory(classroom=other),
+    }
+    return student, {a.pk: name for name, a in made.items()}
+
+
+def test_assignment_for_student_selects_what_for_student_selects(assignments_around):
+    student, names = assignments_around
+    selected = selected_ids(Assignment, "s", queries.ASSIGNMENT_FOR_STUDENT, [student.pk])
+    assert selected == set(Assignment.objects.for_student(student).values_list("pk", flat=True))
+    assert sorted(names[pk] for pk in selected) == ["closed", "open"]
+
+
+def test_assignment_not_closed_selects_what_not_closed_selects(assignments_around):
+    _, names = assignments_around
+    selected = selected_ids(Assignment, "s", queries.ASSIGNMENT_NOT_CLOSED, [])
+    assert selected == set(Assignment.objects.not_closed().values_list("pk", flat=True))
+    assert "closed" not in {names[pk] for pk in selected}
+
+
+def test_the_dashboard_gives_what_the_orm_gives(assignments_around, django_assert_num_queries):
+    student, names = assignments_around
+    (mine,) = [pk for pk, name in names.items() if name == "open"]
+    first = factories.AttemptFactory(student=student, assignment_id=mine, submitted_at=timezone.now(), score=1)
+    second = factories.AttemptFactory(student=student, assignment_id=mine, number=2)
+    factories.AttemptFactory(assignment_id=mine)  # a classmate's
+    accommodation = factories.AccommodationFactory(student=student, assignment_id=mine, extra_attempts=2)
+    with django_assert_num_queries(3):
+        assignments, attempts, accommodations = queries.dashboard(student.pk)
+    orm = list(
+        Assignment.objects.for_student(student)
+        .not_closed()
+        .select_related("quiz_set", "classroom")
+        .order_by("due_at", "id")
+    )
+    assert [fields_of(a) for a in assignments] == [fields_of(a) for a in orm]
+    with django_assert_num_queries(0):
+        assert [(a.quiz_set.title, a.classroom.name) for a in assignments] == [
+            (a.quiz_set.title, a.classroom.name) for a in orm
+        ]
+    assert [fields_of(a) for a in attempts] == [fields_of(a) for a in (first, Attempt.objects.get(pk=second.pk))]
+    assert [fields_of(a) for a in accommodations] == [fields_of(accommodation)]
+    assert queries.dashboard(factories.UserFactory().pk) == ([], [], [])
