@@ -1,8 +1,11 @@
-"""The quiz loop's statements in hand-written SQL: what every quiz page and every answer run, and nothing else.
+"""The quiz loop's statements in hand-written SQL: what every quiz page, every answer and the dashboard run.
 
 Why not the ORM here: building and compiling an ORM query costs about a millisecond of CPU, several times running
 it, and the classroom benchmark (bench/classroom.py) falls from about 0.58 to about 0.36 with ordinary querysets
-on this loop. Everything read once per attempt (dashboard, start, finish, submit, results) uses the ORM.
+on this loop. The dashboard is here too (a class's students all load it at once, and the ORM doubled its CPU);
+everything else read once per attempt (start, finish, submit, results) uses the ORM. Nothing here is prepared on
+the server: Django's cursors bind on the client, and the old server-binding cursor copied Django's private set-up
+for a gain the benchmark could not tell from noise.
 
 Each statement is built once, when this module loads, from the models' _meta: a renamed field raises
 FieldDoesNotExist at import, not mid-request. Values always travel as parameters. Each business condition is

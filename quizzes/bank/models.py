@@ -150,13 +150,13 @@ class Question(models.Model):
 
     def parts(self, relation: str) -> list:
         """The rows of one of the question's part relations, or none when its type has no use for them (so a
-        question loaded with load_question_parts never queries for parts it does not have)."""
+        question loaded with its content (quizzes.attempts.content) never queries for parts it does not have)."""
         if relation not in question_type(self.type).parts:
             return []
         return list(getattr(self, relation).all())
 
     def answer_key(self) -> AnswerKey:
-        """The facts grading needs, read from prefetched relations (see with_answers and load_question_parts)."""
+        """The facts grading needs, read from prefetched relations (see with_answers and quizzes.attempts.content)."""
         choices = self.parts("choices")
         return AnswerKey(
             type=self.type,
