@@ -96,11 +96,8 @@ def assignment_with_class(pk: int) -> Assignment:
 
 def student_attempt(user, pk: int) -> Attempt:
     """The user's own attempt with its assignment and quiz set, or 404: other students' attempts do not exist
-    for them."""
-    try:
-        return Attempt.objects.select_related("assignment__quiz_set").get(pk=pk, student=user)
-    except Attempt.DoesNotExist:
-        raise Http404("You have no such attempt.") from None
+    for them. The finish, submit and results pages start here: the quiz pages' statement, positions unused."""
+    return student_attempt_and_positions(user, pk)[0]
 
 
 def student_attempt_and_positions(user, pk: int) -> tuple[Attempt, list[tuple[int, bool]]]:
