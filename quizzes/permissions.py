@@ -31,10 +31,12 @@ What a teacher may use
 What a student sees and does
 - They take the assignments of the classes they are currently in, while the class is not archived
   (`can_take_assignment`). Their dashboard lists those assignments unless a teacher closed them (the same rule,
-  in the hand-written SQL of `quizzes.attempts.selectors.student_assignment_cards`).
+  in the hand-written SQL of `quizzes.attempts.queries.dashboard`: ASSIGNMENT_FOR_STUDENT, the twin of
+  ``Assignment.objects.for_student``).
 - Their own attempts and no one else's (`can_view_attempt`): every quiz request looks the attempt up with
-  `quizzes.attempts.selectors.student_attempt` (and `student_attempt_and_positions`), whose hand-written SQL applies
-  this rule (``t."student_id" = %s``) because it runs for every answer; anyone else's attempt is a 404.
+  `quizzes.attempts.selectors.student_attempt` (and `student_attempt_and_positions`), whose hand-written SQL
+  (`quizzes.attempts.queries.ATTEMPT_AND_POSITIONS`) applies this rule because it runs for every answer; anyone
+  else's attempt is a 404.
   (tests/test_permissions.py checks that every lookup, and this SQL, finds exactly what its predicate allows.)
 - Once an attempt is submitted, its review (which answers were right) follows the assignment's feedback setting
   (`review_visible`), and the right answers show only when the assignment also says so
