@@ -18,6 +18,7 @@ runs on SQLite and PostgreSQL alike: double-quoted names, %s placeholders, no ve
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from functools import cache
 
 from django.db import connection
@@ -94,6 +95,29 @@ RESPONSES_AT = (
     f"{_join(Question, 'q', Response, 'r', 'question')}"
     f" WHERE {col(Response, 'attempt', 'r')} = %s AND {col(Response, 'position', 'r')} IN (%s, %s)"
     f" ORDER BY {col(Response, 'position', 'r')}"
+)
+
+# Every response of the attempt in position order, each with its question's row (review, submit, results).
+RESPONSES_OF = (
+    f"SELECT {_select_list(Response, 'r')}, {_select_list(Question, 'q')} FROM {table(Response, 'r')}"
+    f"{_join(Question, 'q', Response, 'r', 'question')}"
+    f" WHERE {col(Response, 'attempt', 'r')} = %s ORDER BY {col(Response, 'position', 'r')}"
+)
+
+# Submitting: lock the attempt's row (where the database locks rows) and read whether it is already submitted;
+# then, in a statement of its own so that it sees every answer saved before the lock was granted, the total of
+# the answered responses; then write the attempt's result.
+LOCK_ATTEMPT = (
+    f"SELECT {col(Attempt, 'submitted_at', 'a')} FROM {table(Attempt, 'a')} WHERE {col(Attempt, 'id', 'a')} = %s"
+)
+ANSWERED_TOTAL = (
+    f"SELECT SUM({col(Response, 'points', 'r')}) FROM {table(Response, 'r')}"
+    f" WHERE {col(Response, 'attempt', 'r')} = %s AND {col(Response, 'answered_at', 'r')} IS NOT NULL"
+)
+RESULT_FIELDS = ("score", "submitted_at", "auto_submitted", "is_late")
+SAVE_RESULT = (
+    f"UPDATE {table(Attempt, 'a')} SET {', '.join(f'{col(Attempt, name)} = %s' for name in RESULT_FIELDS)}"
+    f" WHERE {col(Attempt, 'id', 'a')} = %s"
 )
 
 # Save an answer while its attempt is open; with keep_first only into a response with no answer yet. The
@@ -217,6 +241,43 @@ def responses_at(attempt: Attempt, positions: Sequence[int]) -> list[Response]:
         response.question = question
         found.append(response)
     return found
+
+
+def responses_of(attempt: Attempt) -> list[Response]:
+    """Every response of the attempt in position order, each with its question attached (no parts)."""
+    found = []
+    for row in _fetch(RESPONSES_OF, [attempt.pk]):
+        response, start = _make(Response, row, 0)
+        question, _ = _make(Question, row, start)
+        response.attempt = attempt
+        response.question = question
+        found.append(response)
+    return found
+
+
+def lock_attempt(pk: int) -> tuple[bool, Decimal]:
+    """Inside a transaction: lock the attempt's row; whether it is already submitted, and the total of its answered
+    responses read after the lock is held (SUM over points, 0 when nothing is answered)."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(LOCK_ATTEMPT + lock, [pk])
+        row = cursor.fetchone()
+        if row is None:
+            raise Attempt.DoesNotExist(f"No attempt {pk}.")
+        if row[0] is not None:
+            return True, Decimal(0)
+        cursor.execute(ANSWERED_TOTAL, [pk])
+        total = cursor.fetchone()[0]
+    return False, Decimal(0) if total is None else Attempt._meta.get_field("score").to_python(total)
+
+
+def save_result(attempt: Attempt) -> None:
+    """Write the attempt's RESULT_FIELDS, prepared as a save prepares them."""
+    values = [
+        Attempt._meta.get_field(name).get_db_prep_save(getattr(attempt, name), connection) for name in RESULT_FIELDS
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(SAVE_RESULT, [*values, attempt.pk])
 
 
 def save_answer(response: Response, attempt: Attempt, values: dict, *, now, keep_first: bool) -> bool:

@@ -122,8 +122,9 @@ def responses_at(attempt: Attempt, positions: list[int], *, citations: bool) -> 
 
 
 def attempt_questions(attempt: Attempt) -> list[Response]:
-    """Every response of the attempt in order, with its question's own fields (one query, no parts)."""
-    return list(attempt.responses.select_related("question").order_by("position"))
+    """Every response of the attempt in order, with its question's own fields (one query of hand-written SQL, no
+    parts): the review and results pages, which a whole class opens at the bell."""
+    return queries.responses_of(attempt)
 
 
 def attempt_responses(attempt: Attempt) -> list[Response]:

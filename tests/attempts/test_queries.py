@@ -87,6 +87,63 @@ def test_responses_at_positions_come_with_their_questions_as_the_orm_gives_them(
     assert queries.responses_at(submitted, [7]) == []
 
 
+def test_every_response_comes_in_position_order_with_its_question_as_the_orm_gives_it(
+    submitted, django_assert_num_queries
+):
+    factories.ResponseFactory(attempt=submitted, question=factories.QuestionFactory(), position=3)
+    factories.ResponseFactory(attempt=submitted, question=factories.QuestionFactory(), position=2)
+    factories.ResponseFactory(attempt=factories.AttemptFactory(), question=factories.QuestionFactory(), position=1)
+    with django_assert_num_queries(1):
+        found = queries.responses_of(submitted)
+    orm = list(submitted.responses.select_related("question").order_by("position"))
+    assert [r.pk for r in found] == [r.pk for r in orm]
+    for response, expected in zip(found, orm, strict=True):
+        assert fields_of(response) == fields_of(expected)
+        assert fields_of(response.question) == fields_of(expected.question)
+        assert response.attempt is submitted
+    assert queries.responses_of(factories.AttemptFactory()) == []
+
+
+def test_the_submit_statements_total_what_the_orm_totals_and_write_as_a_save_writes(open_attempt):
+    from django.db.models import Sum
+
+    first = open_attempt.responses.get()
+    Response.objects.filter(pk=first.pk).update(
+        answer={"choices": [1]}, points=Decimal("1.25"), is_correct=True, answered_at=timezone.now()
+    )
+    factories.ResponseFactory(attempt=open_attempt, question=factories.QuestionFactory(), position=2)  # unanswered
+    factories.ResponseFactory(
+        attempt=open_attempt,
+        question=factories.QuestionFactory(),
+        position=3,
+        points=Decimal("0.50"),
+        is_correct=False,
+        answer={"choices": [2]},
+        answered_at=timezone.now(),
+    )
+    with transaction.atomic():
+        already, total = queries.lock_attempt(open_attempt.pk)
+    orm = open_attempt.responses.filter(answered_at__isnull=False).aggregate(total=Sum("points"))["total"]
+    assert not already and total == orm == Decimal("1.75")
+    empty = factories.AttemptFactory()
+    with transaction.atomic():
+        assert queries.lock_attempt(empty.pk) == (False, Decimal(0))
+    open_attempt.score, open_attempt.submitted_at = total, timezone.now()
+    open_attempt.auto_submitted, open_attempt.is_late = True, True
+    queries.save_result(open_attempt)
+    saved = Attempt.objects.get(pk=open_attempt.pk)
+    assert (saved.score, saved.submitted_at, saved.auto_submitted, saved.is_late) == (
+        Decimal("1.75"),
+        open_attempt.submitted_at,
+        True,
+        True,
+    )
+    with transaction.atomic():
+        assert queries.lock_attempt(open_attempt.pk)[0]  # submitted now
+    with pytest.raises(Attempt.DoesNotExist), transaction.atomic():
+        queries.lock_attempt(0)
+
+
 def test_instances_are_made_by_from_db_so_init_signals_and_saves_work(submitted):
     seen = []
 
