@@ -233,20 +233,17 @@ def dashboard(student_id: int) -> tuple[list[Assignment], list[Attempt], list[Ac
 def responses_at(attempt: Attempt, positions: Sequence[int]) -> list[Response]:
     """The attempt's responses at one or two positions, in position order, each with its question attached."""
     wanted = list(positions) * 2 if len(positions) == 1 else list(positions)
-    found = []
-    for row in _fetch(RESPONSES_AT, [attempt.pk, *wanted]):
-        response, start = _make(Response, row, 0)
-        question, _ = _make(Question, row, start)
-        response.attempt = attempt
-        response.question = question
-        found.append(response)
-    return found
+    return _responses(attempt, RESPONSES_AT, [attempt.pk, *wanted])
 
 
 def responses_of(attempt: Attempt) -> list[Response]:
     """Every response of the attempt in position order, each with its question attached (no parts)."""
+    return _responses(attempt, RESPONSES_OF, [attempt.pk])
+
+
+def _responses(attempt: Attempt, sql: str, params: list) -> list[Response]:
     found = []
-    for row in _fetch(RESPONSES_OF, [attempt.pk]):
+    for row in _fetch(sql, params):
         response, start = _make(Response, row, 0)
         question, _ = _make(Question, row, start)
         response.attempt = attempt

@@ -136,3 +136,13 @@ class QuestionType:
     def choice_tally(self, question, answers: list) -> list[tuple[str, bool, int]]:
         """(option text, is it right, how many answers picked it) per option, for choice types."""
         return []
+
+
+class TypedAnswer(QuestionType):
+    """A type answered by typing into one box named ``answer`` (short text, numeric)."""
+
+    def form_values(self, presentation, answer) -> dict:
+        return {"answer": answer}
+
+    def form_data(self, presentation, answer) -> dict:
+        return {"answer": answer}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from quizzes.bank.grading import parse_decimal
-from quizzes.bank.types.base import AnswerError, QuestionType, parse_number
+from quizzes.bank.types.base import AnswerError, TypedAnswer, parse_number
 
 MAX_NUMBER_TEXT = 50
 
@@ -19,7 +19,7 @@ def format_number(number: Decimal | None, tolerance: Decimal | None = None) -> s
     return text
 
 
-class Numeric(QuestionType):
+class Numeric(TypedAnswer):
     """The answer is the typed text (graded with parse_decimal, so "1,000" and "10,5" count). The form posts
     ``answer``."""
 
@@ -63,12 +63,6 @@ class Numeric(QuestionType):
         if len(text) > MAX_NUMBER_TEXT or parse_decimal(text) is None:
             raise AnswerError("Type a number, such as 10 or 2.5.")
         return text
-
-    def form_values(self, presentation, answer) -> dict:
-        return {"answer": answer}
-
-    def form_data(self, presentation, answer) -> dict:
-        return {"answer": answer}
 
     def right_answer(self, question):
         return str(question.number)

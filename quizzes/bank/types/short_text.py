@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from quizzes.bank.grading import normalise_text
-from quizzes.bank.types.base import MAX_TEXT_ANSWER, AnswerError, QuestionType
+from quizzes.bank.types.base import MAX_TEXT_ANSWER, AnswerError, TypedAnswer
 
 
-class ShortText(QuestionType):
+class ShortText(TypedAnswer):
     """The answer is the typed text, spacing collapsed. The form posts ``answer``."""
 
     value = "short_text"
@@ -39,12 +39,6 @@ class ShortText(QuestionType):
         if len(text) > MAX_TEXT_ANSWER:
             raise AnswerError(f"Answers are at most {MAX_TEXT_ANSWER} characters.")
         return text
-
-    def form_values(self, presentation, answer) -> dict:
-        return {"answer": answer}
-
-    def form_data(self, presentation, answer) -> dict:
-        return {"answer": answer}
 
     def right_answer(self, question):
         return question.accepted_answers.all()[0].text
