@@ -180,8 +180,9 @@ class ReopenForm(forms.Form):
         return due_at
 
 
-class StudentChoiceForm(forms.Form):
-    """One current student of the assignment's class; anyone else is refused with a message."""
+class AccommodationForm(forms.Form):
+    """What one current student of the assignment's class gets beyond its settings; anyone else is refused with a
+    message."""
 
     student = forms.ModelChoiceField(
         queryset=None,
@@ -193,14 +194,6 @@ class StudentChoiceForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, assignment: Assignment, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.assignment = assignment
-        self.fields["student"].queryset = current_students(assignment)
-        self.fields["student"].label_from_instance = lambda user: f"{user.display_name} ({user.username})"
-
-
-class AccommodationForm(StudentChoiceForm):
     extra_time_percent = forms.IntegerField(
         required=False,
         min_value=0,
@@ -221,7 +214,10 @@ class AccommodationForm(StudentChoiceForm):
     due_at = LocalDateTimeField(required=False, label="Personal due date")
 
     def __init__(self, *args, assignment: Assignment, **kwargs):
-        super().__init__(*args, assignment=assignment, **kwargs)
+        super().__init__(*args, **kwargs)
+        self.assignment = assignment
+        self.fields["student"].queryset = current_students(assignment)
+        self.fields["student"].label_from_instance = lambda user: f"{user.display_name} ({user.username})"
         self.fields["due_at"].help_text = _local_time_help("Leave empty to keep the class's due date.")
 
     def clean_due_at(self):

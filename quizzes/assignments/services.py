@@ -209,7 +209,3 @@ def accommodation_set(
             )
         attempts_recap(assignment=assignment, student=student, now=now)
     return accommodation
-
-
-def accommodation_clear(*, assignment: Assignment, student: User, now=None) -> None:
-    accommodation_set(assignment=assignment, student=student, terms=AccommodationTerms(), now=now)

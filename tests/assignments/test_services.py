@@ -12,7 +12,6 @@ from quizzes.assignments.services import (
     AssignmentError,
     AssignmentSettings,
     AssignmentUnchanged,
-    accommodation_clear,
     accommodation_set,
     assignment_close,
     assignment_create,
@@ -258,9 +257,6 @@ def test_empty_terms_remove_the_accommodation(school):
     terms = AccommodationTerms(extra_attempts=2)
     accommodation_set(assignment=school.assignment, student=school.student, terms=terms)
     accommodation_set(assignment=school.assignment, student=school.student, terms=AccommodationTerms())
-    assert not Accommodation.objects.exists()
-    accommodation_set(assignment=school.assignment, student=school.student, terms=terms)
-    accommodation_clear(assignment=school.assignment, student=school.student)
     assert not Accommodation.objects.exists()
 
 
