@@ -186,7 +186,8 @@ def teacher_assignment(user, pk: int) -> Assignment:
 
 
 def can_take_assignment(user, assignment: Assignment) -> bool:
-    """A current student of a class that is not archived; whether the assignment is open is its terms' business."""
+    """A current student of a class that is not archived; whether the assignment is open is its terms' business.
+    Starting an attempt applies this rule in SQL: `quizzes.attempts.queries.START_FACTS` (ASSIGNMENT_FOR_STUDENT)."""
     return assignment.classroom.archived_at is None and is_current_student(user, assignment.classroom_id)
 
 

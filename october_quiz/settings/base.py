@@ -73,6 +73,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a lock instead of failing at once when two requests write together.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif os.environ.get("DB_PREPARED_STATEMENTS", "1") == "1":
+    # PostgreSQL binds parameters on the server and psycopg prepares a statement on a connection's fifth run of it,
+    # so the server stops planning the quiz loop's statements anew on every request. Both are Django's own
+    # documented OPTIONS; DB_PREPARED_STATEMENTS=0 turns them off for a pooler in transaction mode.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "quizzes.User"

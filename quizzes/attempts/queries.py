@@ -1,11 +1,13 @@
-"""The quiz loop's statements in hand-written SQL: what every quiz page, every answer and the dashboard run.
+"""The quiz loop's statements in hand-written SQL: what every quiz page, every answer, the dashboard and the start
+run.
 
 Why not the ORM here: building and compiling an ORM query costs about a millisecond of CPU, several times running
 it, and the classroom benchmark (bench/classroom.py) falls from about 0.58 to about 0.36 with ordinary querysets
-on this loop. The dashboard is here too (a class's students all load it at once, and the ORM doubled its CPU);
-everything else read once per attempt (start, finish, submit, results) uses the ORM. Nothing here is prepared on
-the server: Django's cursors bind on the client, and the old server-binding cursor copied Django's private set-up
-for a gain the benchmark could not tell from noise.
+on this loop. The dashboard and the start are here too (a class's students all load them at the same moment, and
+the benchmark measured each at about twice the CPU on the ORM); finish, submit and results share the attempt's
+statements; everything else uses the ORM. On PostgreSQL the server prepares what a connection runs often (Django's
+own server_side_binding and prepare_threshold OPTIONS, set in october_quiz.settings.base): nothing here touches a
+cursor beyond connection.cursor().
 
 Each statement is built once, when this module loads, from the models' _meta: a renamed field raises
 FieldDoesNotExist at import, not mid-request. Values always travel as parameters. Each business condition is
@@ -18,6 +20,7 @@ runs on SQLite and PostgreSQL alike: double-quoted names, %s placeholders, no ve
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
@@ -25,7 +28,17 @@ from django.db import connection
 from django.db.models import Model
 
 from quizzes.attempts.models import grace
-from quizzes.models import Accommodation, Assignment, Attempt, Classroom, Enrollment, Question, QuizSet, Response
+from quizzes.models import (
+    Accommodation,
+    Assignment,
+    Attempt,
+    Classroom,
+    Enrollment,
+    Question,
+    QuizSet,
+    QuizSetItem,
+    Response,
+)
 
 
 def col(model: type[Model], name: str, alias: str | None = None) -> str:
@@ -69,6 +82,10 @@ ASSIGNMENT_FOR_STUDENT = (
 
 # Assignment.objects.not_closed() over alias s: not closed early by the teacher. No parameter.
 ASSIGNMENT_NOT_CLOSED = f"{col(Assignment, 'closed_at', 's')} IS NULL"
+
+
+# Question.objects.published() over alias q. Its one parameter: Question.Status.PUBLISHED.
+QUESTION_PUBLISHED = f"{col(Question, 'status', 'q')} = %s"
 
 
 def taking_answers_params(now) -> list:
@@ -163,6 +180,36 @@ DASHBOARD_ACCOMMODATIONS = (
 )
 
 
+# Starting an attempt (a whole class presses Start at the bell). START_FACTS: the assignment with its class and quiz
+# set, whether the student may take it (ASSIGNMENT_FOR_STUDENT), the student's accommodation for it and the student's
+# attempts at it by number: one row per attempt, or one row with no attempt. Parameters: the student's id three
+# times, then the assignment's id.
+START_FACTS = (
+    f"SELECT {_select_list(Assignment, 's')}, {_select_list(Classroom, 'c')}, {_select_list(QuizSet, 'qs')},"
+    f" CASE WHEN {ASSIGNMENT_FOR_STUDENT} THEN 1 ELSE 0 END,"
+    f" {_select_list(Accommodation, 'm')}, {_select_list(Attempt, 'a')}"
+    f" FROM {table(Assignment, 's')}"
+    f"{_join(Classroom, 'c', Assignment, 's', 'classroom')}"
+    f"{_join(QuizSet, 'qs', Assignment, 's', 'quiz_set')}"
+    f" LEFT JOIN {table(Accommodation, 'm')} ON {col(Accommodation, 'assignment', 'm')} = {col(Assignment, 'id', 's')}"
+    f" AND {col(Accommodation, 'student', 'm')} = %s"
+    f" LEFT JOIN {table(Attempt, 'a')} ON {col(Attempt, 'assignment', 'a')} = {col(Assignment, 'id', 's')}"
+    f" AND {col(Attempt, 'student', 'a')} = %s"
+    f" WHERE {col(Assignment, 'id', 's')} = %s ORDER BY {col(Attempt, 'number', 'a')}"
+)
+# Inside the start's transaction: the assignment's row, locked where the database locks rows, if it is not closed.
+LOCK_OPEN_ASSIGNMENT = (
+    f"SELECT {col(Assignment, 'id', 's')} FROM {table(Assignment, 's')}"
+    f" WHERE {col(Assignment, 'id', 's')} = %s AND {ASSIGNMENT_NOT_CLOSED}"
+)
+# A hand-picked set's published questions in the set's order. Parameters: the set's id, then QUESTION_PUBLISHED's.
+SET_QUESTIONS = (
+    f"SELECT {_select_list(Question, 'q')} FROM {table(QuizSetItem, 'i')}"
+    f"{_join(Question, 'q', QuizSetItem, 'i', 'question')}"
+    f" WHERE {col(QuizSetItem, 'quiz_set', 'i')} = %s AND {QUESTION_PUBLISHED}"
+    f" ORDER BY {col(QuizSetItem, 'position', 'i')}, {col(QuizSetItem, 'id', 'i')}"
+)
+
 # -- Running them -------------------------------------------------------------------------------------------------
 
 
@@ -195,6 +242,15 @@ def _make(model: type[Model], row: Sequence, start: int):
     for n, column, convert in _converters(model, connection.vendor):
         values[n] = convert(values[n], column, connection)
     return model.from_db(connection.alias, attnames, values), start + len(attnames)
+
+
+def _make_or_none(model: type[Model], row: Sequence, start: int):
+    """_make for the columns of an outer join: None when the row has no such record (its primary key is NULL)."""
+    width = len(_attnames(model))
+    pk_index = start + [f.attname for f in model._meta.concrete_fields].index(model._meta.pk.attname)
+    if row[pk_index] is None:
+        return None, start + width
+    return _make(model, row, start)
 
 
 def attempt_and_positions(pk: int, student_id: int) -> tuple[Attempt, list[tuple[int, bool]]] | None:
@@ -285,3 +341,46 @@ def save_answer(response: Response, attempt: Attempt, values: dict, *, now, keep
     with connection.cursor() as cursor:
         cursor.execute(sql, [*prepared, response.pk, attempt.pk, *taking_answers_params(now)])
         return cursor.rowcount == 1
+
+
+@dataclass
+class StartFacts:
+    """What starting an attempt decides on: the assignment (class and quiz set attached), whether the student may
+    take it (a current student of a class not archived), their accommodation and their attempts by number."""
+
+    assignment: Assignment
+    may_take: bool
+    accommodation: Accommodation | None
+    attempts: list[Attempt]
+
+
+def start_facts(assignment_id: int, student_id: int) -> StartFacts | None:
+    """START_FACTS in one query; None when there is no such assignment."""
+    found = _fetch(START_FACTS, [student_id, student_id, student_id, assignment_id])
+    if not found:
+        return None
+    assignment, start = _make(Assignment, found[0], 0)
+    classroom, start = _make(Classroom, found[0], start)
+    quiz_set, start = _make(QuizSet, found[0], start)
+    assignment.classroom = classroom
+    assignment.quiz_set = quiz_set
+    may_take = bool(found[0][start])
+    accommodation, start = _make_or_none(Accommodation, found[0], start + 1)
+    attempts = [_make_or_none(Attempt, row, start)[0] for row in found]
+    return StartFacts(
+        assignment=assignment,
+        may_take=may_take,
+        accommodation=accommodation,
+        attempts=[attempt for attempt in attempts if attempt is not None],
+    )
+
+
+def lock_open_assignment(pk: int) -> bool:
+    """Inside a transaction: lock the assignment's row where the database locks rows; whether it is not closed."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    return bool(_fetch(LOCK_OPEN_ASSIGNMENT + lock, [pk]))
+
+
+def set_questions(quiz_set_id: int) -> list[Question]:
+    """A hand-picked set's published questions, in the set's order."""
+    return [_make(Question, row, 0)[0] for row in _fetch(SET_QUESTIONS, [quiz_set_id, Question.Status.PUBLISHED])]

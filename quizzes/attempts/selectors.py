@@ -86,14 +86,6 @@ def student_assignment_cards(student, now=None) -> list[AssignmentCard]:
     ]
 
 
-def assignment_with_class(pk: int) -> Assignment:
-    """The assignment with its class and quiz set, or 404 (whether the user may start it is attempt_start's)."""
-    try:
-        return Assignment.objects.select_related("classroom", "quiz_set").get(pk=pk)
-    except Assignment.DoesNotExist:
-        raise Http404("There is no such assignment.") from None
-
-
 def student_attempt(user, pk: int) -> Attempt:
     """The user's own attempt with its assignment and quiz set, or 404: other students' attempts do not exist
     for them. The finish, submit and results pages start here: the quiz pages' statement, positions unused."""

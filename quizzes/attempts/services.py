@@ -14,14 +14,17 @@ from quizzes.attempts.terms import terms_for
 from quizzes.authoring.draw import draw_random
 from quizzes.bank.answers import answer_to_json
 from quizzes.bank.grading import grade
-from quizzes.models import Assignment, Attempt, Question, QuizSetItem, Response
-from quizzes.permissions import can_take_assignment
+from quizzes.models import Assignment, Attempt, Question, Response
 
 
 class AttemptRefused(Exception):
     """The attempt cannot be started or changed; the message is shown to the student."""
 
     status = 403
+
+
+class NoSuchAssignment(AttemptRefused):
+    status = 404
 
 
 class AttemptClosed(AttemptRefused):
@@ -31,31 +34,32 @@ class AttemptClosed(AttemptRefused):
 def _questions_for(assignment: Assignment, seed: int) -> list[Question]:
     if assignment.quiz_set.is_random:
         return draw_random(assignment.quiz_set, seed)
-    items = QuizSetItem.objects.filter(
-        quiz_set_id=assignment.quiz_set_id, question__in=Question.objects.published()
-    ).select_related("question")
-    questions = [item.question for item in items]
+    questions = queries.set_questions(assignment.quiz_set_id)
     if assignment.shuffle_questions:
         random.Random(seed).shuffle(questions)
     return questions
 
 
-def attempt_start(*, student, assignment: Assignment, now=None) -> Attempt:
-    """The student's attempt in progress, or a new one when the assignment allows it.
+def attempt_start(*, student, assignment: Assignment | int, now=None) -> Attempt:
+    """The student's attempt in progress, or a new one when the assignment (or its id) allows it.
 
-    Two starts at the same moment cannot both make an attempt: the constraints on the attempt's number and on
-    one attempt in progress refuse the second insert, and that request returns the first one's attempt."""
+    What it decides on is read in one query of hand-written SQL (queries.start_facts: a whole class presses Start
+    at the bell). Two starts at the same moment cannot both make an attempt: the constraints on the attempt's number
+    and on one attempt in progress refuse the second insert, and that request returns the first one's attempt."""
     now = now or timezone.now()
-    mine = list(Attempt.objects.filter(student=student, assignment=assignment).order_by("number"))
+    facts = queries.start_facts(getattr(assignment, "pk", assignment), student.pk)
+    if facts is None:
+        raise NoSuchAssignment("There is no such assignment.")
+    assignment, mine = facts.assignment, facts.attempts
     current = next((a for a in mine if not a.is_submitted), None)
     if current and current.is_expired(now):
         attempt_submit(attempt=current, now=now, auto=True)
         current = None
     if current:
         return current
-    if not can_take_assignment(student, assignment):
+    if not facts.may_take:  # permissions.can_take_assignment, applied in the query
         raise AttemptRefused("You are not in this class.")
-    terms = terms_for(assignment, student)
+    terms = terms_for(assignment, student, facts.accommodation)
     if not terms.is_open(now):
         raise AttemptRefused("This quiz is not open.")
     if terms.attempts_left(len(mine)) < 1:
@@ -63,7 +67,7 @@ def attempt_start(*, student, assignment: Assignment, now=None) -> Attempt:
     try:
         with transaction.atomic():
             # Lock the assignment so a teacher closing it cannot slip between this check and the new attempt.
-            if not Assignment.objects.select_for_update().filter(pk=assignment.pk, closed_at__isnull=True).exists():
+            if not queries.lock_open_assignment(assignment.pk):
                 raise AttemptRefused("This quiz is not open.")
             number = max((a.number for a in mine), default=0) + 1
             attempt = Attempt(student=student, assignment=assignment, number=number)

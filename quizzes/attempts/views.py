@@ -13,7 +13,6 @@ from django_htmx.http import push_url
 
 from quizzes.attempts.cards import QuizCard, reviewed_responses
 from quizzes.attempts.selectors import (
-    assignment_with_class,
     attempt_questions,
     student_assignment_cards,
     student_attempt,
@@ -53,9 +52,8 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def start(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    assignment = assignment_with_class(pk)
     try:
-        attempt = attempt_start(student=request.user, assignment=assignment)
+        attempt = attempt_start(student=request.user, assignment=pk)
     except AttemptRefused as refusal:
         return refused(request, str(refusal), status=refusal.status)
     return redirect_page(request, reverse("attempt", args=[attempt.pk]))

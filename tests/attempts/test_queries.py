@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from quizzes.attempts import queries
 from quizzes.attempts.models import grace
-from quizzes.models import Assignment, Attempt, Response
+from quizzes.models import Accommodation, Assignment, Attempt, Question, QuizSetItem, Response
 from tests import factories
 
 
@@ -332,3 +332,83 @@ def test_the_dashboard_gives_what_the_orm_gives(assignments_around, django_asser
     assert [fields_of(a) for a in attempts] == [fields_of(a) for a in (first, Attempt.objects.get(pk=second.pk))]
     assert [fields_of(a) for a in accommodations] == [fields_of(accommodation)]
     assert queries.dashboard(factories.UserFactory().pk) == ([], [], [])
+
+
+# -- Starting -------------------------------------------------------------------------------------------------------
+
+
+def test_the_start_facts_say_who_may_take_an_assignment_as_can_take_assignment_says(assignments_around):
+    from quizzes.permissions import can_take_assignment
+
+    student, names = assignments_around
+    outsider = factories.UserFactory()
+    for pk, name in names.items():
+        assignment = Assignment.objects.select_related("classroom").get(pk=pk)
+        for user in (student, outsider, assignment.classroom.teacher):
+            facts = queries.start_facts(pk, user.pk)
+            assert facts.may_take == can_take_assignment(user, assignment), (name, user)
+    taken = {names[pk] for pk in names if queries.start_facts(pk, student.pk).may_take}
+    assert taken == {"open", "closed"}  # whether a closed one is open to start is its terms' business
+    assert queries.start_facts(0, student.pk) is None
+
+
+def test_the_start_facts_give_the_students_own_attempts_and_accommodation_as_the_orm_gives_them(
+    assignments_around, django_assert_num_queries
+):
+    student, names = assignments_around
+    (mine,) = [pk for pk, name in names.items() if name == "open"]
+    with django_assert_num_queries(1):
+        facts = queries.start_facts(mine, student.pk)
+        assert (facts.accommodation, facts.attempts) == (None, [])
+    second = factories.AttemptFactory(student=student, assignment_id=mine, number=2)
+    first = factories.AttemptFactory(student=student, assignment_id=mine, submitted_at=timezone.now(), score=1)
+    factories.AttemptFactory(assignment_id=mine)  # a classmate's
+    factories.AccommodationFactory(assignment_id=mine)  # a classmate's
+    accommodation = factories.AccommodationFactory(student=student, assignment_id=mine, extra_attempts=2)
+    with django_assert_num_queries(1):
+        facts = queries.start_facts(mine, student.pk)
+    with django_assert_num_queries(0):  # class and set come attached
+        classroom, quiz_set = facts.assignment.classroom, facts.assignment.quiz_set
+    orm = Assignment.objects.select_related("classroom", "quiz_set").get(pk=mine)
+    assert fields_of(facts.assignment) == fields_of(orm)
+    assert fields_of(classroom) == fields_of(orm.classroom)
+    assert fields_of(quiz_set) == fields_of(orm.quiz_set)
+    assert fields_of(facts.accommodation) == fields_of(Accommodation.objects.get(pk=accommodation.pk))
+    expected = Attempt.objects.filter(student=student, assignment_id=mine).order_by("number")
+    assert [fields_of(a) for a in facts.attempts] == [fields_of(a) for a in expected]
+    assert [a.pk for a in facts.attempts] == [first.pk, second.pk]
+
+
+def test_question_published_selects_what_published_selects(db):
+    made = {status: factories.QuestionFactory(status=status) for status in Question.Status.values}
+    selected = selected_ids(Question, "q", queries.QUESTION_PUBLISHED, [Question.Status.PUBLISHED])
+    assert selected & {q.pk for q in made.values()} == {made[Question.Status.PUBLISHED].pk}
+    assert selected == set(Question.objects.published().values_list("pk", flat=True))
+
+
+def test_a_sets_questions_come_published_only_in_the_sets_order_as_the_orm_gives_them(db, django_assert_num_queries):
+    quiz_set = factories.QuizSetFactory()
+    for position, status in [(3, "published"), (1, "published"), (2, "draft"), (1, "published")]:
+        factories.QuizSetItemFactory(
+            quiz_set=quiz_set, question=factories.QuestionFactory(status=status), position=position
+        )
+    factories.QuizSetItemFactory(question=factories.QuestionFactory())  # another set's
+    with django_assert_num_queries(1):
+        found = queries.set_questions(quiz_set.pk)
+    orm = [
+        item.question
+        for item in QuizSetItem.objects.filter(quiz_set=quiz_set, question__in=Question.objects.published())
+        .select_related("question")
+        .order_by("position", "id")
+    ]
+    assert [fields_of(q) for q in found] == [fields_of(q) for q in orm]
+    assert len(found) == 3 and all(q.status == Question.Status.PUBLISHED for q in found)
+
+
+def test_only_an_assignment_not_closed_is_locked_for_a_start(assignments_around):
+    _, names = assignments_around
+    with transaction.atomic():
+        locked = {names[pk] for pk in names if queries.lock_open_assignment(pk)}
+    assert locked == {"open", "left", "archived", "other"}
+    with transaction.atomic():
+        assert not queries.lock_open_assignment(0)

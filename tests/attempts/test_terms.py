@@ -240,11 +240,13 @@ def test_starting_follows_late_work_and_the_personal_due_date(school):
     a = school.assignment
     now = a.due_at + timedelta(minutes=1)
     a.allow_late = False
+    a.save()
     with pytest.raises(AttemptRefused, match="not open"):
         attempt_start(student=school.student, assignment=a, now=now)
     factories.AccommodationFactory(assignment=a, student=school.student, due_at=a.due_at + timedelta(days=1))
     assert attempt_start(student=school.student, assignment=a, now=now).deadline == a.due_at + timedelta(days=1)
     a.allow_late = True
+    a.save()
     assert attempt_start(student=school.classmate, assignment=a, now=now).deadline is None
 
 

@@ -399,9 +399,10 @@ def grow_school(school, *, assignments: int = 0, students: int = 0, questions: i
 # The other pages of the quiz loop, each with session and user first (production counts: 2 fewer where the
 # test's transaction turns a transaction into a savepoint and its release).
 DASHBOARD_QUERIES = 2 + 3  # the open assignments with class and set; the student's attempts; accommodations
-START_QUERIES = 2 + 1 + 1 + 1 + 1 + (2 + 1 + 1 + 1 + 1)
-# the assignment with class and set; the student's attempts at it; enrolment; accommodation; then in a
-# transaction (savepoint and release here): the assignment's lock, the set's questions, the attempt, its responses
+START_QUERIES = 2 + 1 + (2 + 1 + 1 + 1 + 1)
+# session, user; the assignment with its class and set, the student's right to take it, accommodation and attempts
+# (one query); then in a transaction (savepoint and release here): the assignment's lock, the set's questions, the
+# attempt, its responses
 FINISH_QUERIES = 2 + 2  # the attempt with assignment and set; its responses with their questions
 SUBMIT_QUERIES = 2 + 1 + (2 + 1 + 1 + 1 + 1)  # the attempt; lock, total, accommodation, update
 RESULTS_QUERIES = 2 + 1 + 1 + 4 + 1  # the attempt; responses with questions; parts (one per table); citations
