@@ -5,6 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.db import connection
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -53,3 +56,21 @@ POSTGRES_URL = {"DATABASE_URL": "postgres://u@h:5432/d"}
 
 def test_database_url_selects_the_database():
     assert settings_value("settings.DATABASES['default']['ENGINE']", POSTGRES_URL) == "django.db.backends.postgresql"
+
+
+def test_postgresql_prepares_statements_unless_a_pooler_needs_them_off():
+    options = "sorted(settings.DATABASES['default'].get('OPTIONS', {}).items())"
+    assert settings_value(options, POSTGRES_URL) == "[('prepare_threshold', 5), ('server_side_binding', True)]"
+    assert settings_value(options, {**POSTGRES_URL, "DB_PREPARED_STATEMENTS": "0"}) == "[]"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_a_statement_run_often_is_prepared_on_the_server(db):
+    from quizzes.attempts import queries
+
+    with connection.cursor() as cursor:
+        for _ in range(6):
+            queries.set_questions(0)
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert any('"quizzes_quizsetitem"' in statement for statement in prepared)
