@@ -6,7 +6,9 @@ Accounts
 - Everyone but the login and signup pages must log in (``login_required``); anonymous visitors go to the login page.
 - Teachers' pages are for teachers only (`teacher_required`, `is_teacher`); anyone else gets a 403 that says so.
   Students' own pages that make no sense for a teacher (their history) are for students only (`student_required`).
-- Only student accounts join classes (`can_join_classes`). Staff manage everything in Django admin, not here.
+- Only student accounts join classes (`can_join_classes`), never staff or superusers (who never have the student
+  role: a constraint on the user table says so, and `createsuperuser` makes administrators). Staff manage
+  everything in Django admin, not here.
 
 What a teacher sees: their own, and nothing else. Another teacher's class, assignment, attempt, quiz set or question
 does not exist for them (a 404, never a 403, so that ids reveal nothing). The owner-scoped lookups apply each rule in
@@ -24,8 +26,12 @@ What a teacher may use
   (`can_see_question`).
 - To assign: their own sets and the shared ones (`can_assign_quiz_set`, `assignable_quiz_set`), to their own
   classes that are not archived (`can_assign_to`, `assignable_classrooms`).
-- For a student: accommodations only for a current student of the assignment's class (`is_current_student`), and
-  a new one-time password only for a student account (`is_student`) on the class's roster (`is_current_student`).
+- For a student: accommodations only for a current student of the assignment's class (`is_current_student`).
+- A new one-time password only for a student on the class's roster (`is_current_student`) whose account the teacher
+  made (Add students) and who was never in another teacher's class (`can_reset_password`; the same rule as a query:
+  ``User.objects.resettable_by``), so that no teacher can take over an account whose work is not all theirs to
+  see; never for staff or superusers. Everyone else's password is reset by an admin, in Django admin. Every reset
+  is recorded (``PasswordReset``).
 - An archived class takes no new students (`can_add_students`).
 
 What a student sees and does
@@ -67,8 +73,39 @@ def is_student(user) -> bool:
     return user.is_authenticated and user.is_student
 
 
+def is_admin_account(user) -> bool:
+    """Staff and superusers: their passwords are changed in Django admin only, and they join no class."""
+    return user.is_authenticated and (user.is_staff or user.is_superuser)
+
+
 def can_join_classes(user) -> bool:
-    return is_student(user)
+    return is_student(user) and not is_admin_account(user)
+
+
+def password_reset_refusal(user, student) -> str | None:
+    """Why `user` may not give `student` a new one-time password from a roster, or None if they may: `student` is a
+    student account (never staff or a superuser) that `user` made with Add students and that was never in another
+    teacher's class. ``User.objects.resettable_by`` is the same rule as a query."""
+    name = student.display_name
+    if is_admin_account(student):
+        return f"{name} has an admin account: its password is changed in the admin site only."
+    if not is_student(student):
+        return "Only a student's password can be reset here."
+    if not is_teacher(user) or student.created_by_id != user.pk:
+        return (
+            f"You did not make {name}'s account (they signed up with a join code, or someone else made it), "
+            "so only an admin can give them a new password. Ask your school's admin."
+        )
+    if Enrollment.objects.filter(student_id=student.pk).exclude(classroom__teacher_id=user.pk).exists():
+        return (
+            f"{name} is also in another teacher's class, so only an admin can give them a new password. "
+            "Ask your school's admin."
+        )
+    return None
+
+
+def can_reset_password(user, student) -> bool:
+    return password_reset_refusal(user, student) is None
 
 
 def _only_for(allowed, message: str):

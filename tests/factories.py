@@ -19,7 +19,12 @@ class UserFactory(DjangoModelFactory):
     username = factory.Sequence(lambda n: f"student{n}")
     first_name = factory.Sequence(lambda n: f"Student{n}")
     last_name = "Test"
-    role = models.User.Role.STUDENT
+    is_staff = False
+    is_superuser = False
+    # Staff and superusers are never students (a constraint on the table): they are administrators unless told.
+    role = factory.LazyAttribute(
+        lambda user: models.User.Role.ADMIN if user.is_staff or user.is_superuser else models.User.Role.STUDENT
+    )
     password = factory.PostGenerationMethodCall("set_password", "october1917")
 
     @factory.post_generation
@@ -31,6 +36,24 @@ class UserFactory(DjangoModelFactory):
 class TeacherFactory(UserFactory):
     username = factory.Sequence(lambda n: f"teacher{n}")
     role = models.User.Role.TEACHER
+
+
+class BulkAddedStudentFactory(UserFactory):
+    """A student account a teacher made with Add students (the teacher may reset its password)."""
+
+    created_by = factory.SubFactory(TeacherFactory)
+    must_change_password = True
+
+
+class PasswordResetFactory(DjangoModelFactory):
+    class Meta:
+        model = models.PasswordReset
+
+    account = factory.SubFactory(BulkAddedStudentFactory)
+    account_username = factory.LazyAttribute(lambda reset: reset.account.username)
+    reset_by = factory.SelfAttribute("account.created_by")
+    reset_by_username = factory.LazyAttribute(lambda reset: reset.reset_by.username)
+    way = models.PasswordReset.Way.ROSTER
 
 
 class SourceFactory(DjangoModelFactory):

@@ -9,7 +9,7 @@ from django.http import Http404
 
 from quizzes.attempts.selectors import student_attempt, student_attempt_and_positions
 from quizzes.attempts.services import attempt_start
-from quizzes.classroom.services import classroom_archive
+from quizzes.classroom.services import classroom_archive, enrollment_join, enrollment_remove, students_bulk_create
 from quizzes.models import Question, QuizSet, User
 from quizzes.permissions import (
     assignable_classrooms,
@@ -18,6 +18,7 @@ from quizzes.permissions import (
     can_assign_to,
     can_edit_question,
     can_edit_quiz_set,
+    can_reset_password,
     can_review_attempt,
     can_see_question,
     can_take_assignment,
@@ -44,8 +45,19 @@ def found(lookup, user, pk) -> bool:
 
 @pytest.fixture
 def people(school):
-    staff = factories.UserFactory(username="staff", is_staff=True, role=User.Role.TEACHER)
-    return [school.teacher, school.other_teacher, school.student, school.classmate, school.stranger, staff]
+    staff_teacher = factories.UserFactory(username="staff", is_staff=True, role=User.Role.TEACHER)
+    staff = factories.UserFactory(username="helper", is_staff=True)
+    superuser = User.objects.create_superuser("head", "head@example.org", "admin-Passphrase-1917")
+    return [
+        school.teacher,
+        school.other_teacher,
+        school.student,
+        school.classmate,
+        school.stranger,
+        staff_teacher,
+        staff,
+        superuser,
+    ]
 
 
 @pytest.fixture
@@ -124,3 +136,22 @@ def test_an_anonymous_visitor_owns_nothing(school, quiz_sets, questions):
     assert not any(can_edit_quiz_set(nobody, quiz_set) for quiz_set in QuizSet.objects.all())
     assert not any(can_edit_question(nobody, question) for question in questions)
     assert not is_current_student(nobody, school.classroom)
+
+
+def test_the_roster_offers_a_reset_for_exactly_the_accounts_the_teacher_may_reset(school, people):
+    """``User.objects.resettable_by`` (the roster's query) is the rule of `can_reset_password`, for every pair."""
+    made_here = students_bulk_create(classroom=school.classroom, names=[("Anna", "Petrova")])[0].user
+    made_and_elsewhere = students_bulk_create(classroom=school.classroom, names=[("Boris", "Orlov")])[0].user
+    enrollment_join(student=made_and_elsewhere, code=school.other_classroom.join_code)
+    made_and_left_elsewhere = students_bulk_create(classroom=school.classroom, names=[("Vera", "Ivanova")])[0].user
+    enrollment_join(student=made_and_left_elsewhere, code=school.other_classroom.join_code)
+    enrollment_remove(classroom=school.other_classroom, student=made_and_left_elsewhere)
+    made_there = students_bulk_create(classroom=school.other_classroom, names=[("Gleb", "Orlov")])[0].user
+    accounts = [*people, made_here, made_and_elsewhere, made_and_left_elsewhere, made_there]
+    User.objects.filter(is_staff=True).update(created_by=school.teacher)  # made by the teacher, later staff
+    accounts = [User.objects.get(pk=account.pk) for account in accounts]
+    for user, account in itertools.product([*people, AnonymousUser()], accounts):
+        resettable = user.is_authenticated and User.objects.resettable_by(user).filter(pk=account.pk).exists()
+        assert resettable is can_reset_password(user, account), (user, account)
+    assert {a for a in accounts if can_reset_password(school.teacher, a)} == {made_here}
+    assert {a for a in accounts if can_reset_password(school.other_teacher, a)} == {made_there}

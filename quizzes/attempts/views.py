@@ -39,6 +39,8 @@ TAKE = "quizzes/attempts/take.html"
 def home(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_teacher:
         return redirect("teacher_dashboard")
+    if request.user.is_staff:  # an administrator (staff are never students): their pages are in Django admin
+        return redirect("admin:index")
     return redirect("student_dashboard")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from quizzes.models import Assignment, Attempt, Classroom, Enrollment, QuizSetItem, User
@@ -13,11 +13,13 @@ from quizzes.models import Assignment, Attempt, Classroom, Enrollment, QuizSetIt
 
 @dataclass(frozen=True)
 class RosterEntry:
-    """One student on a class's roster, with when they last did anything in it."""
+    """One student on a class's roster, with when they last did anything in it, and whether the class's teacher may
+    give them a new one-time password (``User.objects.resettable_by``; otherwise an admin does)."""
 
     enrollment: Enrollment
     last_started: datetime | None
     last_submitted: datetime | None
+    teacher_resets_password: bool = False
 
     @property
     def student(self) -> User:
@@ -38,6 +40,11 @@ class Roster:
     current: list[RosterEntry]
     left: list[RosterEntry]
 
+    @property
+    def admin_resets(self) -> bool:
+        """Whether an admin, not the teacher, resets the password of someone on the roster."""
+        return any(not entry.teacher_resets_password for entry in self.current)
+
 
 def classroom_roster(classroom: Classroom) -> Roster:
     """Everyone who is or was in the class, in one query whatever its size."""
@@ -50,10 +57,13 @@ def classroom_roster(classroom: Classroom) -> Roster:
             last_submitted=Subquery(
                 attempts.filter(submitted_at__isnull=False).order_by("-submitted_at").values("submitted_at")[:1]
             ),
+            teacher_resets_password=Exists(
+                User.objects.resettable_by(classroom.teacher_id).filter(pk=OuterRef("student"))
+            ),
         )
         .order_by(F("student__last_name").asc(), "student__first_name", "student__username")
     )
-    entries = [RosterEntry(e, e.last_started, e.last_submitted) for e in enrollments]
+    entries = [RosterEntry(e, e.last_started, e.last_submitted, e.teacher_resets_password) for e in enrollments]
     return Roster(
         current=[entry for entry in entries if entry.enrollment.left_at is None],
         left=[entry for entry in entries if entry.enrollment.left_at is not None],

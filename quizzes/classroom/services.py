@@ -11,14 +11,25 @@ from django.utils import timezone
 from quizzes.classroom.models import new_join_code, normalise_join_code
 from quizzes.classroom.names import RosterError, check_names, usernames_for
 from quizzes.classroom.sheets import NewStudent, one_time_password, one_time_password_hash
-from quizzes.models import Classroom, Enrollment, User
-from quizzes.permissions import can_add_students, can_join_classes, is_current_student, is_student
+from quizzes.models import Classroom, Enrollment, PasswordReset, User
+from quizzes.permissions import (
+    can_add_students,
+    can_join_classes,
+    is_admin_account,
+    is_current_student,
+    password_reset_refusal,
+    teaches,
+)
 
 BATCH_MEMORY_SECONDS = 24 * 60 * 60
 
 
 class RosterRepeated(RosterError):
     """The same add-students form was sent twice (a reload or a double click): nothing more was created."""
+
+
+class PasswordResetRefused(RosterError):
+    """This teacher may not reset this account's password (an admin does): the message says why."""
 
 
 # -- Classes -------------------------------------------------------------------------------------------------
@@ -79,7 +90,10 @@ def enrollment_remove(*, classroom: Classroom, student: User) -> Enrollment:
 
 
 def enrollment_restore(*, classroom: Classroom, student: User) -> Enrollment:
-    """Put a student who left back on the roster, with everything they did before."""
+    """Put a student who left back on the roster, with everything they did before; not one who has since become
+    staff (RosterError)."""
+    if not can_join_classes(student):
+        raise RosterError(f"{student.display_name} no longer has a student account, so cannot be put back in a class.")
     with transaction.atomic():
         enrollment = Enrollment.objects.select_for_update().get(classroom=classroom, student=student)
         if enrollment.left_at is not None:
@@ -88,17 +102,31 @@ def enrollment_restore(*, classroom: Classroom, student: User) -> Enrollment:
     return enrollment
 
 
-def student_password_reset(*, classroom: Classroom, student: User) -> NewStudent:
-    """A new one-time password for a student on this class's roster (they forgot theirs): the old one stops
-    working at once, their sessions end, and they choose their own password at their next login."""
-    if not is_student(student):
-        raise RosterError("Only a student's password can be reset here.")
+def student_password_reset(*, classroom: Classroom, student: User, reset_by: User) -> NewStudent:
+    """A new one-time password, given by the class's teacher `reset_by` to a student on its roster (they forgot
+    theirs): the old one stops working at once, their sessions end, and they choose their own password at their
+    next login. The reset is recorded. A teacher resets only the accounts they made that are in none of another
+    teacher's classes (`password_reset_refusal` says why not: PasswordResetRefused); an admin resets the others."""
+    if not teaches(reset_by, classroom):
+        raise PasswordResetRefused(f"Only the teacher of {classroom.name} can reset passwords from its roster.")
     if not is_current_student(student, classroom):
         raise RosterError(f"{student.display_name} is not in {classroom.name}.")
+    refusal = password_reset_refusal(reset_by, student)
+    if refusal:
+        raise PasswordResetRefused(refusal)
     password = one_time_password()
-    student.password = one_time_password_hash(password)
-    student.must_change_password = True
-    student.save(update_fields=["password", "must_change_password"])
+    with transaction.atomic():
+        student.password = one_time_password_hash(password)
+        student.must_change_password = True
+        student.save(update_fields=["password", "must_change_password"])
+        PasswordReset.objects.create(
+            account=student,
+            account_username=student.username,
+            reset_by=reset_by,
+            reset_by_username=reset_by.username,
+            way=PasswordReset.Way.ROSTER,
+            classroom=classroom,
+        )
     return NewStudent(student, password)
 
 
@@ -132,6 +160,7 @@ def students_bulk_create(*, classroom: Classroom, names: list[tuple[str, str]], 
                     password=hashed,
                     role=User.Role.STUDENT,
                     must_change_password=True,
+                    created_by_id=classroom.teacher_id,
                 )
                 for username, (first, last), hashed in zip(usernames, names, hashes, strict=True)
             )
@@ -170,7 +199,10 @@ def classroom_for_code(code: str) -> Classroom:
 
 
 def enrollment_join(*, student, code: str) -> Enrollment:
-    """Put the student in the class with that code; joining twice changes nothing."""
+    """Put the student in the class with that code; joining twice changes nothing. Staff and superusers never
+    join: the class's teacher would see their work, and their account is not for a class."""
+    if is_admin_account(student):
+        raise JoinRefused("Staff and admin accounts cannot join a class. Log in with a student account to join one.")
     if not can_join_classes(student):
         raise JoinRefused("Only student accounts join classes.")
     classroom = classroom_for_code(code)

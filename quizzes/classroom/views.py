@@ -18,6 +18,7 @@ from quizzes.classroom.names import RosterError
 from quizzes.classroom.selectors import classroom_roster, teacher_dashboard
 from quizzes.classroom.services import (
     JoinRefused,
+    PasswordResetRefused,
     RosterRepeated,
     classroom_archive,
     classroom_create,
@@ -32,7 +33,7 @@ from quizzes.classroom.services import (
 from quizzes.classroom.sheets import sheet_csv, sheet_read, sheet_rows, sheet_sign
 from quizzes.htmx import HtmxHttpRequest, redirect_page, refused, region_changed, render_page_or_partial
 from quizzes.models import Classroom, Enrollment
-from quizzes.permissions import can_add_students, teacher_classroom, teacher_required
+from quizzes.permissions import can_add_students, password_reset_refusal, teacher_classroom, teacher_required
 
 TEMPLATES = "quizzes/classroom"
 DETAIL = f"{TEMPLATES}/detail.html"
@@ -152,7 +153,10 @@ def roster_remove(request: HtmxHttpRequest, pk: int, student_pk: int) -> HttpRes
 def roster_restore(request: HtmxHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     classroom = teacher_classroom(request.user, pk)
     student = _enrollment(classroom, student_pk).student
-    enrollment_restore(classroom=classroom, student=student)
+    try:
+        enrollment_restore(classroom=classroom, student=student)
+    except RosterError as error:
+        return _problem(request, classroom, str(error), status=409)
     return _class_changed(request, classroom, "roster", f"{student.display_name} is back in {classroom.name}.")
 
 
@@ -161,14 +165,20 @@ def roster_restore(request: HtmxHttpRequest, pk: int, student_pk: int) -> HttpRe
 @teacher_required
 @require_http_methods(["GET", "POST"])
 def roster_password(request: HtmxHttpRequest, pk: int, student_pk: int) -> HttpResponse:
-    """GET asks for confirmation; POST gives the student a new one-time password, shown on this answer only."""
+    """GET asks for confirmation; POST gives the student a new one-time password, shown on this answer only.
+    Only for the accounts this teacher may reset (the roster shows no button for the others): a 403 says why."""
     classroom = teacher_classroom(request.user, pk)
     enrollment = _enrollment(classroom, student_pk)
     context = {"classroom": classroom, "student": enrollment.student}
     if request.method == "GET":
+        refusal = password_reset_refusal(request.user, enrollment.student)
+        if refusal:
+            return _problem(request, classroom, refusal, status=403)
         return render_page_or_partial(request, f"{TEMPLATES}/password.html", "confirm", context)
     try:
-        reset = student_password_reset(classroom=classroom, student=enrollment.student)
+        reset = student_password_reset(classroom=classroom, student=enrollment.student, reset_by=request.user)
+    except PasswordResetRefused as refusal:
+        return _problem(request, classroom, str(refusal), status=403)
     except RosterError as error:
         return _problem(request, classroom, str(error), status=409)
     rows = sheet_rows([reset])

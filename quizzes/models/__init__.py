@@ -4,7 +4,7 @@ The models live in their packages (``quizzes/bank/models.py``, ``quizzes/attempt
 imports them all so that ``from quizzes.models import Attempt`` works everywhere and the app label stays ``quizzes``.
 """
 
-from quizzes.accounts.models import User
+from quizzes.accounts.models import PasswordReset, User
 from quizzes.assignments.models import Accommodation, Assignment
 from quizzes.attempts.models import Attempt, Response
 from quizzes.authoring.models import QuizSet, QuizSetItem
@@ -22,6 +22,7 @@ __all__ = [
     "Enrollment",
     "MatchingPair",
     "OrderingItem",
+    "PasswordReset",
     "Question",
     "QuizSet",
     "QuizSetItem",

@@ -7,12 +7,14 @@ from django.contrib.auth.hashers import check_password, identify_hasher
 from django.core.cache import cache
 from django.db import IntegrityError
 
+from quizzes.accounts.services import student_signup
 from quizzes.classroom.names import (
     RosterError,
 )
 from quizzes.classroom.selectors import classroom_roster
 from quizzes.classroom.services import (
     JoinRefused,
+    PasswordResetRefused,
     RosterRepeated,
     classroom_archive,
     classroom_create,
@@ -21,12 +23,13 @@ from quizzes.classroom.services import (
     enrollment_remove,
     enrollment_restore,
     join_code_regenerate,
+    student_password_reset,
     students_bulk_create,
 )
 from quizzes.classroom.sheets import (
     ONE_TIME_PASSWORD_ITERATIONS,
 )
-from quizzes.models import Attempt, Classroom, Enrollment, User
+from quizzes.models import Attempt, Classroom, Enrollment, PasswordReset, User
 from tests import factories
 
 # -- Classes ---------------------------------------------------------------------------------------------------
@@ -94,6 +97,25 @@ def test_a_removed_student_can_be_added_back(school):
     assert len(classroom_roster(school.classroom).current) == 2
 
 
+def test_staff_and_superusers_never_join_a_class(school):
+    """A teacher could otherwise reset the password of an admin account on their roster (issue 14)."""
+    superuser = User.objects.create_superuser("head", "head@example.org", "admin-Passphrase-1917")
+    staff = factories.UserFactory(username="helper", is_staff=True)
+    for admin in (superuser, staff):
+        with pytest.raises(JoinRefused, match="Staff and admin accounts cannot join a class"):
+            enrollment_join(student=admin, code=school.classroom.join_code)
+    assert not Enrollment.objects.filter(student__in=[superuser, staff]).exists()
+
+
+def test_a_student_who_has_since_become_staff_is_not_put_back_in_a_class(school):
+    enrollment_remove(classroom=school.classroom, student=school.student)
+    User.objects.filter(pk=school.student.pk).update(is_staff=True, role=User.Role.ADMIN)
+    school.student.refresh_from_db()
+    with pytest.raises(RosterError, match="no longer has a student account"):
+        enrollment_restore(classroom=school.classroom, student=school.student)
+    assert Enrollment.objects.get(classroom=school.classroom, student=school.student).left_at is not None
+
+
 # -- Many students at once -----------------------------------------------------------------------------------------
 
 
@@ -107,6 +129,14 @@ def test_bulk_create_makes_enrolled_students_who_must_change_their_password(scho
         assert new.password not in user.password
         assert Enrollment.objects.current().filter(classroom=school.classroom, student=user).exists()
     assert User.objects.get(username="petr.shchukin").first_name == "Пётр"
+
+
+def test_bulk_created_accounts_record_the_teacher_who_made_them(school):
+    created = students_bulk_create(classroom=school.classroom, names=[("Anna", "Petrova"), ("Boris", "Orlov")])
+    for new in created:
+        user = User.objects.get(pk=new.user.pk)
+        assert user.created_by == school.teacher and not user.is_staff and not user.is_superuser
+    assert list(school.teacher.created_accounts.order_by("username")) == [c.user for c in created]
 
 
 def test_bulk_create_is_all_or_nothing(school):
@@ -171,3 +201,105 @@ def test_an_archived_class_takes_no_new_students(school):
     assert User.objects.count() == before
     classroom_archive(classroom=school.classroom, archived=False)
     assert students_bulk_create(classroom=school.classroom, names=[("Anna", "Petrova")], batch="form-1")
+
+
+# -- A forgotten password ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def anna(school):
+    """A student the teacher made with Add students, in their class only."""
+    (new,) = students_bulk_create(classroom=school.classroom, names=[("Anna", "Petrova")])
+    return new.user
+
+
+def test_a_teacher_resets_a_student_they_made_and_the_reset_is_recorded(school, anna):
+    reset = student_password_reset(classroom=school.classroom, student=anna, reset_by=school.teacher)
+    anna.refresh_from_db()
+    assert reset.user == anna and anna.check_password(reset.password) and anna.must_change_password
+    record = PasswordReset.objects.get()
+    assert (record.account, record.reset_by, record.classroom, record.way) == (
+        anna,
+        school.teacher,
+        school.classroom,
+        PasswordReset.Way.ROSTER,
+    )
+    # Another class of the same teacher does not stand in the way.
+    enrollment_join(student=anna, code=factories.ClassroomFactory(teacher=school.teacher).join_code)
+    student_password_reset(classroom=school.classroom, student=anna, reset_by=school.teacher)
+    assert PasswordReset.objects.count() == 2
+
+
+def _superuser_on_the_roster(school, anna):
+    superuser = User.objects.create_superuser("head", "head@example.org", "admin-Passphrase-1917")
+    superuser.created_by = school.teacher
+    superuser.save()
+    Enrollment.objects.create(classroom=school.classroom, student=superuser)  # as before joining was refused
+    return superuser
+
+
+def _made_student_promoted_to_staff(school, anna):
+    User.objects.filter(pk=anna.pk).update(is_staff=True, role=User.Role.ADMIN)
+    return User.objects.get(pk=anna.pk)
+
+
+def _student_who_signed_up(school, anna):
+    return student_signup(
+        username="nadia",
+        first_name="Nadia",
+        last_name="K",
+        password="a-long-Passphrase-1917",
+        join_code=school.classroom.join_code,
+    ).student
+
+
+def _made_by_another_teacher(school, anna):
+    (new,) = students_bulk_create(classroom=school.other_classroom, names=[("Boris", "Orlov")])
+    Enrollment.objects.filter(student=new.user).delete()
+    enrollment_join(student=new.user, code=school.classroom.join_code)
+    return new.user
+
+
+def _made_here_then_joined_another_teachers_class(school, anna):
+    enrollment_join(student=anna, code=school.other_classroom.join_code)
+    return anna
+
+
+def _made_here_then_left_another_teachers_class(school, anna):
+    enrollment_join(student=anna, code=school.other_classroom.join_code)
+    enrollment_remove(classroom=school.other_classroom, student=anna)
+    return anna
+
+
+def _made_here_and_in_another_teachers_archived_class(school, anna):
+    enrollment_join(student=anna, code=school.other_classroom.join_code)
+    classroom_archive(classroom=school.other_classroom, archived=True)
+    return anna
+
+
+@pytest.mark.parametrize(
+    ("account", "reason"),
+    [
+        (_superuser_on_the_roster, "has an admin account"),
+        (_made_student_promoted_to_staff, "has an admin account"),
+        (_student_who_signed_up, "You did not make Nadia K's account"),
+        (_made_by_another_teacher, "You did not make Boris Orlov's account"),
+        (_made_here_then_joined_another_teachers_class, "is also in another teacher's class"),
+        (_made_here_then_left_another_teachers_class, "is also in another teacher's class"),
+        (_made_here_and_in_another_teachers_archived_class, "is also in another teacher's class"),
+    ],
+)
+def test_a_teacher_may_not_reset_an_account_they_did_not_make_or_that_is_not_all_theirs(school, anna, account, reason):
+    """Only an admin resets these: the service refuses whoever calls it, the password stays, nothing is recorded."""
+    target = account(school, anna)
+    before = User.objects.get(pk=target.pk).password
+    with pytest.raises(PasswordResetRefused, match=reason):
+        student_password_reset(classroom=school.classroom, student=target, reset_by=school.teacher)
+    assert User.objects.get(pk=target.pk).password == before
+    assert not PasswordReset.objects.exists()
+
+
+def test_only_the_classs_teacher_resets_from_its_roster(school, anna):
+    with pytest.raises(PasswordResetRefused, match="Only the teacher of History 10A"):
+        student_password_reset(classroom=school.classroom, student=anna, reset_by=school.other_teacher)
+    assert not PasswordReset.objects.exists()

@@ -5,6 +5,7 @@ import io
 from html import unescape
 
 import pytest
+from django.contrib.auth import authenticate
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -12,8 +13,9 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from quizzes.classroom.services import enrollment_join, enrollment_remove, students_bulk_create
 from quizzes.classroom.sheets import sheet_read
-from quizzes.models import Attempt, Classroom, Enrollment, User
+from quizzes.models import Attempt, Classroom, Enrollment, PasswordReset, User
 from tests import factories
 from tests.conftest import HTMX, client_for
 
@@ -270,16 +272,21 @@ def test_the_roster_takes_the_same_queries_for_5_or_30_students(db, django_asser
     classroom = factories.ClassroomFactory(teacher=teacher)
     assignment = factories.AssignmentFactory(classroom=classroom)
     for n in range(size):
-        student = factories.EnrollmentFactory(classroom=classroom).student
+        made_by_teacher = factories.BulkAddedStudentFactory(created_by=teacher) if n % 3 else factories.UserFactory()
+        student = factories.EnrollmentFactory(classroom=classroom, student=made_by_teacher).student
         if n % 2:
             factories.AttemptFactory(student=student, assignment=assignment)
         if n % 5 == 0:
             Enrollment.objects.filter(student=student).update(left_at=timezone.now())
     client = client_for(teacher)
-    # session, user, the class, the roster
+    # session, user, the class, the roster (with whose passwords the teacher may reset)
     with django_assert_num_queries(4):
         response = client.get(reverse("class_detail", args=[classroom.pk]))
-    assert page_of(response).count('<tr id="student-') == size - len(range(0, size, 5))
+    page = page_of(response)
+    current = [n for n in range(size) if n % 5]
+    assert page.count('<tr id="student-') == len(current)
+    assert page.count(">New password<") == len([n for n in current if n % 3])
+    assert page.count("Password: ask an admin") == len([n for n in current if not n % 3])
 
 
 def test_removing_asks_first_then_keeps_the_attempts(school, teacher_client):
@@ -333,7 +340,24 @@ def test_a_removed_student_can_be_added_back(school, teacher_client):
     assert "Students (2)" in page and "Left the class" not in page and "is back in History 10A" in page
 
 
+def test_a_student_who_has_since_become_staff_is_not_added_back(school, teacher_client):
+    teacher_client.post(reverse("roster_remove", args=[school.classroom.pk, school.student.pk]))
+    User.objects.filter(pk=school.student.pk).update(is_staff=True, role=User.Role.ADMIN)
+    url = reverse("roster_restore", args=[school.classroom.pk, school.student.pk])
+    for headers in ({}, HTMX):
+        response = teacher_client.post(url, headers=headers)
+        assert response.status_code == 409 and "no longer has a student account" in page_of(response)
+    assert Enrollment.objects.get(student=school.student, classroom=school.classroom).left_at is not None
+
+
 # -- A forgotten password ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def anna(school):
+    """A student the teacher made with Add students, in their class only: the teacher may reset her password."""
+    (new,) = students_bulk_create(classroom=school.classroom, names=[("Anna", "Petrova")])
+    return new.user
 
 
 def password_url(school, student=None):
@@ -344,50 +368,125 @@ def slip_password(page: str) -> str:
     return page.split('<dt>One-time password</dt><dd class="slip-secret">')[1].split("<")[0]
 
 
-def test_a_forgotten_password_is_replaced_by_a_one_time_password_shown_once(client, school, teacher_client):
-    school.student.set_password("old-secret-1917")
-    school.student.save()
-    student_session = client_for(school.student)
+def test_a_forgotten_password_is_replaced_by_a_one_time_password_shown_once(client, school, teacher_client, anna):
+    anna.set_password("old-secret-1917")
+    anna.must_change_password = False
+    anna.save()
+    student_session = client_for(anna)
     roster = page_of(teacher_client.get(reverse("class_detail", args=[school.classroom.pk])))
-    assert password_url(school) in roster
-    asked = teacher_client.get(password_url(school))
+    assert password_url(school, anna) in roster
+    asked = teacher_client.get(password_url(school, anna))
     assert "a new one-time password?" in page_of(asked)
-    school.student.refresh_from_db()
-    assert school.student.check_password("old-secret-1917")  # asking changes nothing
-    response = teacher_client.post(password_url(school))
+    anna.refresh_from_db()
+    assert anna.check_password("old-secret-1917")  # asking changes nothing
+    assert not PasswordReset.objects.exists()
+    response = teacher_client.post(password_url(school, anna))
     assert response.status_code == 200 and "no-store" in response.headers["Cache-Control"]
     page = page_of(response)
     assert "shown only this once" in page and page.count('<li class="slip">') == 1
     password = slip_password(page)
-    school.student.refresh_from_db()
-    assert not school.student.check_password("old-secret-1917") and school.student.check_password(password)
-    assert password not in school.student.password
+    anna.refresh_from_db()
+    assert not anna.check_password("old-secret-1917") and anna.check_password(password)
+    assert password not in anna.password
     # The student's open session ends; the old password no longer logs in; the new one does, once, then must change.
     assert student_session.get(reverse("student_dashboard")).url.startswith(reverse("login"))
-    assert client.post(reverse("login"), {"username": "sasha", "password": "old-secret-1917"}).status_code == 422
-    assert client.post(reverse("login"), {"username": "sasha", "password": password}).status_code == 302
+    assert client.post(reverse("login"), {"username": "anna.petrova", "password": "old-secret-1917"}).status_code == 422
+    assert client.post(reverse("login"), {"username": "anna.petrova", "password": password}).status_code == 302
     assert client.get(reverse("student_dashboard")).url == reverse("password_change")
+    # Recorded: who reset whose password, when, from which roster.
+    (record,) = PasswordReset.objects.all()
+    assert (record.account, record.reset_by, record.classroom) == (anna, school.teacher, school.classroom)
+    assert (record.account_username, record.reset_by_username) == ("anna.petrova", "teacher")
+    assert record.way == PasswordReset.Way.ROSTER and record.reset_at is not None
 
 
-def test_asking_for_a_new_password_under_htmx_shows_the_question_in_place(school, teacher_client):
-    page = page_of(teacher_client.get(password_url(school), headers=HTMX))
+def test_asking_for_a_new_password_under_htmx_shows_the_question_in_place(school, teacher_client, anna):
+    page = page_of(teacher_client.get(password_url(school, anna), headers=HTMX))
     assert "<html" not in page and 'class="confirm-box"' in page and "Make a new password" in page
 
 
-def test_no_new_password_for_a_student_who_left_or_was_never_in_the_class(school, teacher_client):
-    teacher_client.post(reverse("roster_remove", args=[school.classroom.pk, school.student.pk]))
-    before = User.objects.get(pk=school.student.pk).password
-    refused = teacher_client.post(password_url(school))
+def test_no_new_password_for_a_student_who_left_or_was_never_in_the_class(school, teacher_client, anna):
+    teacher_client.post(reverse("roster_remove", args=[school.classroom.pk, anna.pk]))
+    before = User.objects.get(pk=anna.pk).password
+    refused = teacher_client.post(password_url(school, anna))
     assert refused.status_code == 409 and "is not in History 10A" in page_of(refused)
-    assert User.objects.get(pk=school.student.pk).password == before
+    assert User.objects.get(pk=anna.pk).password == before
     assert teacher_client.post(password_url(school, school.stranger)).status_code == 404
+    assert not PasswordReset.objects.exists()
 
 
-def test_another_teacher_cannot_reset_a_password(school):
-    before = User.objects.get(pk=school.student.pk).password
-    assert client_for(school.other_teacher).post(password_url(school)).status_code == 404
-    assert client_for(school.student).post(password_url(school, school.classmate)).status_code == 403
-    assert User.objects.get(pk=school.student.pk).password == before
+def test_another_teacher_cannot_reset_a_password(school, anna):
+    before = User.objects.get(pk=anna.pk).password
+    assert client_for(school.other_teacher).post(password_url(school, anna)).status_code == 404
+    assert client_for(school.student).post(password_url(school, anna)).status_code == 403
+    assert User.objects.get(pk=anna.pk).password == before
+
+
+def assert_admin_must_reset(school, teacher_client, student, reason: str) -> None:
+    """The roster offers no reset for `student`; asking (GET, with or without htmx) and a forged POST are refused
+    with a 403 that says why, and the password and the record of resets stay as they were."""
+    before = User.objects.get(pk=student.pk).password
+    roster = page_of(teacher_client.get(reverse("class_detail", args=[school.classroom.pk])))
+    row = roster.split(f'<tr id="student-{student.pk}">')[1].split("</tr>")[0]
+    assert password_url(school, student) not in row and "Password: ask an admin" in row
+    assert "ask your school's admin" in roster
+    for response in (
+        teacher_client.get(password_url(school, student)),
+        teacher_client.get(password_url(school, student), headers=HTMX),
+        teacher_client.post(password_url(school, student)),
+        teacher_client.post(password_url(school, student), headers=HTMX),
+    ):
+        assert response.status_code == 403
+        page = page_of(response)
+        assert reason in page and "slip-secret" not in page
+    assert User.objects.get(pk=student.pk).password == before
+    assert not PasswordReset.objects.exists()
+
+
+def test_a_teacher_cannot_take_over_a_superuser_who_joined_their_class(school, teacher_client):
+    """The attack of issue 14: an admin account on the roster (enrolled before joining was refused to admins)."""
+    admin = User.objects.create_superuser("head", "head@example.org", "admin-Passphrase-1917")
+    Enrollment.objects.create(classroom=school.classroom, student=admin)
+    admin.created_by = school.teacher  # even an account the teacher made, once it is an admin's
+    admin.save()
+    assert_admin_must_reset(school, teacher_client, admin, "has an admin account")
+    assert authenticate_ok("head", "admin-Passphrase-1917")
+
+
+def test_a_teacher_cannot_reset_a_student_who_signed_up_themselves(client, school, teacher_client):
+    client.post(
+        reverse("signup"),
+        {
+            "first_name": "Nadia",
+            "last_name": "K",
+            "username": "nadia",
+            "password1": "a-long-Passphrase-1917",
+            "password2": "a-long-Passphrase-1917",
+            "join_code": school.classroom.join_code,
+        },
+    )
+    nadia = User.objects.get(username="nadia")
+    assert_admin_must_reset(school, teacher_client, nadia, "You did not make Nadia K's account")
+    assert authenticate_ok("nadia", "a-long-Passphrase-1917")
+
+
+def test_a_teacher_cannot_reset_a_student_they_made_who_then_joined_another_teachers_class(
+    school, teacher_client, anna
+):
+    enrollment_join(student=anna, code=school.other_classroom.join_code)
+    enrollment_remove(classroom=school.other_classroom, student=anna)  # their work there stays theirs after leaving
+    assert_admin_must_reset(school, teacher_client, anna, "is also in another teacher's class")
+
+
+def test_a_teacher_cannot_reset_a_student_another_teacher_made(school, teacher_client):
+    (new,) = students_bulk_create(classroom=school.other_classroom, names=[("Boris", "Orlov")])
+    Enrollment.objects.filter(student=new.user).delete()  # not in the other teacher's class any more
+    Enrollment.objects.create(classroom=school.classroom, student=new.user)
+    assert_admin_must_reset(school, teacher_client, new.user, "You did not make Boris Orlov's account")
+
+
+def authenticate_ok(username: str, password: str) -> bool:
+    return authenticate(username=username, password=password) is not None
 
 
 # -- Adding many students ------------------------------------------------------------------------------------------

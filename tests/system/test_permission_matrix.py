@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from quizzes.attempts.services import attempt_start
-from quizzes.models import Assignment, Attempt, Classroom, Question, QuizSet, User
+from quizzes.models import Assignment, Attempt, Classroom, Enrollment, PasswordReset, Question, QuizSet, User
 from quizzes.permissions import (
     can_assign_quiz_set,
     can_edit_question,
@@ -24,40 +24,55 @@ from quizzes.permissions import (
 )
 from tests import factories
 
-VISITORS = ["anonymous", "other_student", "other_teacher", "staff", "student", "teacher"]
+# staff_teacher is a teacher who may also use Django admin; staff and superuser are administrators (not teachers,
+# never students: `createsuperuser` makes the superuser here), who see no class or quiz pages.
+VISITORS = ["anonymous", "other_student", "other_teacher", "staff_teacher", "student", "teacher", "staff", "superuser"]
 OK, LOGIN, FORBIDDEN, MISSING = "ok", "login", 403, 404
+ADMINS_REFUSED = [FORBIDDEN, FORBIDDEN]  # what staff and superusers get on a page for teachers or students
 
 # Per URL name: (method, arguments, expected outcome per visitor in VISITORS order).
 # "ok" means the page or action worked for them (200, a redirect that is not to the login page, or 422 for
 # the empty form posted here); "login" a redirect to the login page.
-STUDENT_OWN = [LOGIN, MISSING, MISSING, MISSING, OK, MISSING]
-TEACHER_OWN = [LOGIN, FORBIDDEN, MISSING, MISSING, FORBIDDEN, OK]
-TEACHERS_ONLY = [LOGIN, FORBIDDEN, OK, OK, FORBIDDEN, OK]
-ANYONE_LOGGED_IN = [LOGIN, OK, OK, OK, OK, OK]
+STUDENT_OWN = [LOGIN, MISSING, MISSING, MISSING, OK, MISSING, MISSING, MISSING]
+TEACHER_OWN = [LOGIN, FORBIDDEN, MISSING, MISSING, FORBIDDEN, OK, *ADMINS_REFUSED]
+TEACHERS_ONLY = [LOGIN, FORBIDDEN, OK, OK, FORBIDDEN, OK, *ADMINS_REFUSED]
+ANYONE_LOGGED_IN = [LOGIN, OK, OK, OK, OK, OK, OK, OK]
 MATRIX = {
-    "login": ("get", {}, [OK] * 6),
-    "logout": ("post", {}, [LOGIN] * 6),  # logging out leads to the login page
+    "login": ("get", {}, [OK] * 8),
+    "logout": ("post", {}, [LOGIN] * 8),  # logging out leads to the login page
     "password_change": ("get", {}, ANYONE_LOGGED_IN),
     "password_change_done": ("get", {}, ANYONE_LOGGED_IN),
     "home": ("get", {}, ANYONE_LOGGED_IN),
     "student_dashboard": ("get", {}, ANYONE_LOGGED_IN),
     "join": ("get", {}, ANYONE_LOGGED_IN),
-    "signup": ("get", {}, [OK] * 6),
-    "assignment_start": ("post", {"pk": "assignment"}, [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN]),
+    "signup": ("get", {}, [OK] * 8),
+    "assignment_start": (
+        "post",
+        {"pk": "assignment"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, *ADMINS_REFUSED],
+    ),
     "attempt": ("get", {"pk": "attempt"}, STUDENT_OWN),
     "attempt_answer": ("post", {"pk": "attempt", "position": 1}, STUDENT_OWN),
     "attempt_finish": ("get", {"pk": "attempt"}, STUDENT_OWN),
     "attempt_submit": ("post", {"pk": "attempt"}, STUDENT_OWN),
     "attempt_results": ("get", {"pk": "attempt"}, STUDENT_OWN),
-    "student_history": ("get", {}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN]),
+    "student_history": ("get", {}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, *ADMINS_REFUSED]),
     "teacher_dashboard": ("get", {}, TEACHERS_ONLY),
     "class_create": ("get", {}, TEACHERS_ONLY),
     "class_detail": ("get", {"pk": "classroom"}, TEACHER_OWN),
     "class_edit": ("get", {"pk": "classroom"}, TEACHER_OWN),
-    "class_archive": ("post", {"pk": "classroom"}, [LOGIN, FORBIDDEN, MISSING, MISSING, FORBIDDEN, 400]),
+    "class_archive": (
+        "post",
+        {"pk": "classroom"},
+        [LOGIN, FORBIDDEN, MISSING, MISSING, FORBIDDEN, 400, *ADMINS_REFUSED],
+    ),
     "class_regenerate_code": ("post", {"pk": "classroom"}, TEACHER_OWN),
     "roster_add": ("get", {"pk": "classroom"}, TEACHER_OWN),
-    "roster_sheet_csv": ("post", {"pk": "classroom"}, [LOGIN, FORBIDDEN, MISSING, MISSING, FORBIDDEN, 400]),
+    "roster_sheet_csv": (
+        "post",
+        {"pk": "classroom"},
+        [LOGIN, FORBIDDEN, MISSING, MISSING, FORBIDDEN, 400, *ADMINS_REFUSED],
+    ),
     "roster_remove": ("post", {"pk": "classroom", "student_pk": "classmate"}, TEACHER_OWN),
     "roster_restore": ("post", {"pk": "classroom", "student_pk": "classmate"}, TEACHER_OWN),
     "roster_password": ("get", {"pk": "classroom", "student_pk": "classmate"}, TEACHER_OWN),
@@ -65,12 +80,16 @@ MATRIX = {
     "set_create": ("get", {}, TEACHERS_ONLY),
     "set_builder": ("get", {"pk": "quiz_set"}, TEACHER_OWN),
     "set_preview": ("get", {"pk": "quiz_set"}, TEACHER_OWN),
-    "set_add_question": ("post", {"pk": "quiz_set"}, [LOGIN, FORBIDDEN, MISSING, MISSING, FORBIDDEN, 400]),
+    "set_add_question": (
+        "post",
+        {"pk": "quiz_set"},
+        [LOGIN, FORBIDDEN, MISSING, MISSING, FORBIDDEN, 400, *ADMINS_REFUSED],
+    ),
     "set_remove_question": ("post", {"pk": "quiz_set", "question_pk": "question"}, TEACHER_OWN),
     "set_move_question": (
         "post",
         {"pk": "quiz_set", "question_pk": "question"},
-        [LOGIN, FORBIDDEN, MISSING, MISSING, FORBIDDEN, 400],
+        [LOGIN, FORBIDDEN, MISSING, MISSING, FORBIDDEN, 400, *ADMINS_REFUSED],
     ),
     "set_rule": ("post", {"pk": "quiz_set"}, TEACHER_OWN),
     "set_rule_count": ("get", {"pk": "quiz_set"}, TEACHER_OWN),
@@ -110,7 +129,12 @@ def test_every_url_of_the_app_has_a_row_in_the_matrix():
 
 @pytest.fixture
 def world(school):
-    staff = factories.UserFactory(username="staff", is_staff=True, role=User.Role.TEACHER)
+    staff_teacher = factories.UserFactory(username="staff-teacher", is_staff=True, role=User.Role.TEACHER)
+    staff = factories.UserFactory(username="staff", is_staff=True)
+    superuser = User.objects.create_superuser("head", "head@example.org", "admin-Passphrase-1917")
+    # The classmate's account was made by the teacher (Add students), so the teacher may reset its password.
+    school.classmate.created_by = school.teacher
+    school.classmate.save()
     quiz_set = school.assignment.quiz_set
     quiz_set.owner = school.teacher
     quiz_set.save()
@@ -120,9 +144,11 @@ def world(school):
         "anonymous": None,
         "other_student": school.stranger,
         "other_teacher": school.other_teacher,
-        "staff": staff,
+        "staff_teacher": staff_teacher,
         "student": school.student,
         "teacher": school.teacher,
+        "staff": staff,
+        "superuser": superuser,
     }
     objects = {
         "assignment": school.assignment.pk,
@@ -173,6 +199,50 @@ def test_another_students_answers_never_reach_a_classmate(world):
         assert client.get(reverse(name, args=[attempt.pk])).status_code == 404
     assert client.get(reverse("student_history")).status_code == 200
     assert "sasha" not in client.get(reverse("student_history")).content.decode()
+
+
+# -- Staff and superusers: administrators, never students ------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["staff", "superuser", "staff_teacher"])
+def test_staff_and_superusers_who_join_by_code_are_refused(world, who):
+    visitors, _, school = world
+    client = Client()
+    client.force_login(visitors[who])
+    response = client.post(reverse("join"), {"join_code": school.classroom.join_code})
+    assert response.status_code == 422
+    assert "Staff and admin accounts cannot join a class" in response.content.decode()
+    assert not Enrollment.objects.filter(student=visitors[who]).exists()
+    assert client.get(reverse("signup")).url == reverse("join")  # no new account to sign up with either
+
+
+@pytest.mark.parametrize("who", ["staff", "superuser"])
+def test_administrators_start_in_django_admin_with_no_class_or_quiz_links(world, who):
+    visitors, _, _ = world
+    client = Client()
+    client.force_login(visitors[who])
+    assert client.get(reverse("home")).url == reverse("admin:index")
+    page = client.get(reverse("password_change")).content.decode()
+    assert reverse("admin:index") in page
+    for link in ("join", "student_history", "student_dashboard", "teacher_dashboard", "set_list"):
+        assert f'href="{reverse(link)}"' not in page
+
+
+@pytest.mark.parametrize("who", ["staff", "superuser", "staff_teacher"])
+def test_no_teacher_resets_the_password_of_staff_or_a_superuser_on_their_roster(world, who):
+    """Even on the roster (enrolled before joining was refused to them) and made by the teacher."""
+    visitors, objects, school = world
+    admin = visitors[who]
+    Enrollment.objects.create(classroom=school.classroom, student=admin)
+    User.objects.filter(pk=admin.pk).update(created_by=school.teacher)
+    before = User.objects.get(pk=admin.pk).password
+    client = Client()
+    client.force_login(school.teacher)
+    url = reverse("roster_password", args=[school.classroom.pk, admin.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+    assert User.objects.get(pk=admin.pk).password == before
+    assert not PasswordReset.objects.exists()
 
 
 # -- The matrix follows from the policy ---------------------------------------------------------------------------
