@@ -38,6 +38,11 @@ What a student sees and does
   (`quizzes.attempts.queries.ATTEMPT_AND_POSITIONS`) applies this rule because it runs for every answer; anyone
   else's attempt is a 404.
   (tests/test_permissions.py checks that every lookup, and this SQL, finds exactly what its predicate allows.)
+- They answer and submit an attempt under way only while they may take its assignment (`can_take_assignment`): a
+  student removed from the class, or whose class is archived, gets a 403 that says why, keeps what they saved
+  (their teacher sees it; it counts again if they come back) and cannot submit it; time running out and the
+  teacher closing the quiz still end it. The answer's guarded UPDATE and the submit's lock apply this in SQL
+  (`quizzes.attempts.queries.ATTEMPT_STUDENT_IN_CLASS`, the twin of ``Attempt.objects.student_in_class``).
 - Once an attempt is submitted, its review (which answers were right) follows the assignment's feedback setting
   (`review_visible`), and the right answers show only when the assignment also says so
   (`correct_answers_visible`). Feedback after each question is a setting of the assignment
