@@ -163,5 +163,7 @@ def results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return redirect("attempt", attempt.pk)
     context = {"attempt": attempt, "review": review_visible(attempt)}
     if context["review"]:
-        context["reviewed"] = reviewed_responses(attempt, show_correct=correct_answers_visible(attempt))
+        # Visible, so feedback after the due date (if that is the setting) is unlocked: no need to ask again.
+        show_correct = correct_answers_visible(attempt, after_due_unlocked=True)
+        context["reviewed"] = reviewed_responses(attempt, show_correct=show_correct)
     return render(request, "quizzes/attempts/results.html", context)
