@@ -123,9 +123,10 @@ def response_record(*, attempt: Attempt, response: Response, answer, now=None) -
     """Grade and save an answer. With feedback after each question the first answer stays.
 
     One statement of hand-written SQL (queries.save_answer: this runs for every answer of every student) saves the
-    answer only while the attempt is open and its student still in the class (else NotInClass), locking the attempt's row on PostgreSQL, which orders it against a submit
-    (which locks that row too). With feedback after each question it only touches a response with no answer yet,
-    so of two answers racing for one question exactly one is saved."""
+    answer only while the attempt is open and its student still in the class (else NotInClass), locking the
+    attempt's row on PostgreSQL, which orders it against a submit (which locks that row too). With feedback after
+    each question it only touches a response with no answer yet, so of two answers racing for one question exactly
+    one is saved."""
     now = now or timezone.now()
     result = grade(response.question.answer_key(), answer)
     saved = {
