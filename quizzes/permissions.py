@@ -44,10 +44,20 @@ What a student sees and does
   (`quizzes.attempts.queries.ATTEMPT_AND_POSITIONS`) applies this rule because it runs for every answer; anyone
   else's attempt is a 404.
   (tests/test_permissions.py checks that every lookup, and this SQL, finds exactly what its predicate allows.)
-- Once an attempt is submitted, its review (which answers were right) follows the assignment's feedback setting
-  (`review_visible`), and the right answers show only when the assignment also says so
+- They answer and submit an attempt under way only while they may take its assignment (`can_take_assignment`): a
+  student removed from the class, or whose class is archived, gets a 403 that says why, keeps what they saved
+  (their teacher sees it; it counts again if they come back) and cannot submit it; time running out and the
+  teacher closing the quiz still end it. The answer's guarded UPDATE and the submit's lock apply this in SQL
+  (`quizzes.attempts.queries.ATTEMPT_STUDENT_IN_CLASS`, the twin of ``Attempt.objects.student_in_class``).
+- Once an attempt is submitted, its review (score, which answers were right) follows the assignment's feedback
+  setting (`review_visible`), and the right answers show only when the assignment also says so
   (`correct_answers_visible`). Feedback after each question is a setting of the assignment
-  (``Assignment.feedback_after_each_question``), not a permission.
+  (``Assignment.feedback_after_each_question``), not a permission. Feedback after the due date unlocks only once
+  the student can no longer score (past their own due date and the grace period, no attempt open, none left to
+  start) and no one in the class still can (a later personal due date, an attempt open, late work with attempts
+  left), unless the teacher lets students who are done see it at once (``Assignment.review_when_done``): the rule
+  is `quizzes.attempts.terms.after_due_unlocked`, and every page that shows a student's score or answers asks it
+  through `review_visible`.
 """
 
 from __future__ import annotations
@@ -58,7 +68,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from quizzes.models import Assignment, Attempt, Classroom, Enrollment, Question, QuizSet
 
@@ -251,17 +260,27 @@ def taught_attempt(user, pk: int) -> Attempt:
     )
 
 
-def review_visible(attempt: Attempt, now=None) -> bool:
-    """Whether the student may see which answers were right, once the attempt is submitted."""
+def review_visible(attempt: Attempt, now=None, *, after_due_unlocked: bool | None = None) -> bool:
+    """Whether the student may see their score and which answers were right, once the attempt is submitted.
+
+    Feedback after the due date waits until the student can no longer score and, unless the teacher allows it
+    sooner, until no one in the class can (quizzes.attempts.terms.after_due_unlocked: one query, through
+    Assignment.after_due_unlocked_for). Pages that show many attempts decide it for all their assignments at once
+    and pass the answer as `after_due_unlocked`."""
     if not attempt.is_submitted:
         return False
     feedback = attempt.assignment.feedback
     if feedback in (Assignment.Feedback.EACH_QUESTION, Assignment.Feedback.AFTER_SUBMISSION):
         return True
     if feedback == Assignment.Feedback.AFTER_DUE:
-        return attempt.assignment.is_past_due(now or timezone.now())
+        if after_due_unlocked is None:
+            after_due_unlocked = attempt.assignment.after_due_unlocked_for(attempt.student_id, now)
+        return after_due_unlocked
     return False
 
 
-def correct_answers_visible(attempt: Attempt, now=None) -> bool:
-    return review_visible(attempt, now) and attempt.assignment.show_correct_answers
+def correct_answers_visible(attempt: Attempt, now=None, *, after_due_unlocked: bool | None = None) -> bool:
+    """The right answers in review: when the review is visible and the assignment shows them."""
+    return (
+        review_visible(attempt, now, after_due_unlocked=after_due_unlocked) and attempt.assignment.show_correct_answers
+    )

@@ -35,14 +35,15 @@ def form_for(attempt: Attempt, question: Question, *, right: bool = True) -> dic
     return kind.form_data(shown, answer)
 
 
-def take(student, assignment: Assignment, *, right: set[str]) -> Attempt:
-    """A submitted attempt, answered as the page would post it, with the question types in `right` right."""
-    taken = attempt_start(student=student, assignment=assignment)
+def take(student, assignment: Assignment, *, right: set[str], now=None) -> Attempt:
+    """A submitted attempt, answered as the page would post it, with the question types in `right` right (all of
+    it at `now`, when given)."""
+    taken = attempt_start(student=student, assignment=assignment, now=now)
     for response in attempt_responses(taken):
         question = response.question
         form = QueryDict(mutable=True)
         for name, value in form_for(taken, question, right=question.type in right).items():
             form.setlist(name, value if isinstance(value, list) else [value])
         shown = present(question, seed=taken.seed, shuffle_choices=assignment.shuffle_choices)
-        response_record(attempt=taken, response=response, answer=parse_answer(shown, form))
-    return attempt_submit(attempt=taken)
+        response_record(attempt=taken, response=response, answer=parse_answer(shown, form), now=now)
+    return attempt_submit(attempt=taken, now=now)

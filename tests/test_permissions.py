@@ -10,7 +10,7 @@ from django.http import Http404
 from quizzes.attempts.selectors import student_attempt, student_attempt_and_positions
 from quizzes.attempts.services import attempt_start
 from quizzes.classroom.services import classroom_archive, enrollment_join, enrollment_remove, students_bulk_create
-from quizzes.models import Question, QuizSet, User
+from quizzes.models import Attempt, Question, QuizSet, User
 from quizzes.permissions import (
     assignable_classrooms,
     assignable_quiz_set,
@@ -128,6 +128,19 @@ def test_only_current_students_of_a_class_that_is_not_archived_take_its_assignme
     assert not is_current_student(left, school.classroom)
     classroom_archive(classroom=school.classroom, archived=True)
     assert not any(can_take_assignment(user, school.assignment) for user in people)
+
+
+def test_attempts_take_answers_exactly_from_students_who_may_take_the_assignment(school):
+    """Attempt.objects.student_in_class (whose SQL twin guards every answer and the submit) is can_take_assignment
+    for the attempt's own student: removed from the class, or the class archived, and the attempt is theirs no
+    more to answer."""
+    attempts = [attempt_start(student=who, assignment=school.assignment) for who in (school.student, school.classmate)]
+    enrollment_remove(classroom=school.classroom, student=school.classmate)
+    for archived in (False, True):
+        classroom_archive(classroom=school.classroom, archived=archived)
+        answerable = set(Attempt.objects.student_in_class())
+        assert answerable == {a for a in attempts if can_take_assignment(a.student, school.assignment)}
+        assert answerable == (set() if archived else {attempts[0]})
 
 
 def test_an_anonymous_visitor_owns_nothing(school, quiz_sets, questions):

@@ -99,9 +99,24 @@ class AssignmentSettingsForm(forms.Form):
         initial=Assignment.Feedback.EACH_QUESTION,
         widget=forms.RadioSelect,
         label="When students see their feedback",
+        help_text=(
+            "After each question and after submission show it at once, even with attempts left. After the due date "
+            "waits until no one in the class can still answer: every due date passed, personal ones included, no "
+            "attempt open and none left to start (with late work accepted: until you close the quiz)."
+        ),
     )
     show_correct_answers = forms.BooleanField(
         required=False, initial=True, label="Show the correct answers when students review their attempt"
+    )
+    review_when_done = forms.BooleanField(
+        required=False,
+        initial=False,
+        label="Show students who are done their feedback even while classmates can still answer",
+        help_text=(
+            "For feedback after the due date. A student who can no longer answer then sees their score and the "
+            "answers at once, and could pass them on to a classmate with a later personal due date or an attempt "
+            "left. Off: no one sees them until everyone is done."
+        ),
     )
     allow_late = AllowLateField(initial="1")
 

@@ -56,6 +56,13 @@ class Assignment(models.Model):
     shuffle_choices = models.BooleanField(default=True)
     feedback = models.CharField(max_length=12, choices=Feedback.choices, default=Feedback.EACH_QUESTION)
     show_correct_answers = models.BooleanField(default=True, help_text="Show the right answers in review.")
+    review_when_done = models.BooleanField(
+        default=False,
+        help_text=(
+            "With feedback after the due date: show each student their feedback once they can no longer answer, "
+            "even while classmates still can (a later personal due date, an attempt under way, late work)."
+        ),
+    )
     allow_late = models.BooleanField(default=True, help_text="Accept (and mark late) answers after the due date.")
     closed_at = models.DateTimeField(null=True, blank=True, help_text="Closed early by the teacher.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -107,6 +114,13 @@ class Assignment(models.Model):
 
     def is_past_due(self, now=None) -> bool:
         return self.terms.is_past_due(now)
+
+    def after_due_unlocked_for(self, student, now=None) -> bool:
+        """Whether feedback after the due date is unlocked for the student now (one query: the rule is
+        quizzes.attempts.terms.after_due_unlocked)."""
+        from quizzes.attempts.terms import after_due_unlocked  # here: terms.py imports this module
+
+        return self.pk in after_due_unlocked(student, [self], now)
 
 
 class Accommodation(models.Model):

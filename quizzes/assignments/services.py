@@ -53,6 +53,7 @@ class AssignmentSettings:
     feedback: str
     show_correct_answers: bool
     allow_late: bool
+    review_when_done: bool = False
 
     @classmethod
     def of(cls, assignment: Assignment) -> AssignmentSettings:

@@ -35,6 +35,17 @@ class AttemptQuerySet(models.QuerySet):
         """In progress and not expired (Attempt.is_expired): the attempts an answer may still be saved to."""
         return self.in_progress().filter(Q(deadline__isnull=True) | Q(deadline__gte=now - grace()))
 
+    def student_in_class(self):
+        """Attempts whose student is in the assignment's class now (not removed, not left) and whose class is not
+        archived: the only attempts their student may still answer or submit (permissions.can_answer_attempt). The
+        hand-written SQL twin is queries.ATTEMPT_STUDENT_IN_CLASS. One enrolment per class and student, so no
+        attempt appears twice."""
+        return self.filter(
+            student__enrollments__classroom=models.F("assignment__classroom"),
+            student__enrollments__left_at__isnull=True,
+            assignment__classroom__archived_at__isnull=True,
+        )
+
     def with_state(self):
         """Each attempt annotated with `state`, what Attempt.state gives, computed by the database: many attempts
         then need no datetime or boolean conversion in Python."""

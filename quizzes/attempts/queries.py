@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Model
@@ -68,6 +69,18 @@ def _join(model: type[Model], alias: str, parent: type[Model], parent_alias: str
 ATTEMPT_TAKING_ANSWERS = (
     f"{col(Attempt, 'submitted_at', 'a')} IS NULL "
     f"AND ({col(Attempt, 'deadline', 'a')} IS NULL OR {col(Attempt, 'deadline', 'a')} >= %s)"
+)
+
+
+# Attempt.objects.student_in_class() over alias a: the attempt's student is in the assignment's class now (not
+# removed) and the class is not archived; a student answers and submits only then. No parameter.
+ATTEMPT_STUDENT_IN_CLASS = (
+    f"EXISTS (SELECT 1 FROM {table(Enrollment, 'ie')}"
+    f" JOIN {table(Assignment, 'ia')} ON {col(Assignment, 'classroom', 'ia')} = {col(Enrollment, 'classroom', 'ie')}"
+    f"{_join(Classroom, 'ic', Enrollment, 'ie', 'classroom')}"
+    f" WHERE {col(Assignment, 'id', 'ia')} = {col(Attempt, 'assignment', 'a')}"
+    f" AND {col(Enrollment, 'student', 'ie')} = {col(Attempt, 'student', 'a')}"
+    f" AND {col(Enrollment, 'left_at', 'ie')} IS NULL AND {col(Classroom, 'archived_at', 'ic')} IS NULL)"
 )
 
 
@@ -121,11 +134,13 @@ RESPONSES_OF = (
     f" WHERE {col(Response, 'attempt', 'r')} = %s ORDER BY {col(Response, 'position', 'r')}"
 )
 
-# Submitting: lock the attempt's row (where the database locks rows) and read whether it is already submitted;
-# then, in a statement of its own so that it sees every answer saved before the lock was granted, the total of
-# the answered responses; then write the attempt's result.
+# Submitting: lock the attempt's row (where the database locks rows) and read whether it is already submitted and
+# whether its student is still in the class (ATTEMPT_STUDENT_IN_CLASS); then, in a statement of its own so that it
+# sees every answer saved before the lock was granted, the total of the answered responses; then write the
+# attempt's result.
 LOCK_ATTEMPT = (
-    f"SELECT {col(Attempt, 'submitted_at', 'a')} FROM {table(Attempt, 'a')} WHERE {col(Attempt, 'id', 'a')} = %s"
+    f"SELECT {col(Attempt, 'submitted_at', 'a')}, {ATTEMPT_STUDENT_IN_CLASS}"
+    f" FROM {table(Attempt, 'a')} WHERE {col(Attempt, 'id', 'a')} = %s"
 )
 ANSWERED_TOTAL = (
     f"SELECT SUM({col(Response, 'points', 'r')}) FROM {table(Response, 'r')}"
@@ -137,7 +152,8 @@ SAVE_RESULT = (
     f" WHERE {col(Attempt, 'id', 'a')} = %s"
 )
 
-# Save an answer while its attempt is open; with keep_first only into a response with no answer yet. The
+# Save an answer while its attempt is open and its student still in the class; with keep_first only into a
+# response with no answer yet. The
 # sub-select locks the attempt's row where the database locks rows (PostgreSQL), which orders the answer against
 # a submit (which locks that row too) and against other answers to the attempt; SQLite writes one at a time.
 ANSWER_FIELDS = ("answer", "points", "is_correct", "answered_at")
@@ -145,7 +161,7 @@ _SAVE_ANSWER = (
     f"UPDATE {table(Response, 'r')} SET {', '.join(f'{col(Response, name)} = %s' for name in ANSWER_FIELDS)}"
     f" WHERE {col(Response, 'id', 'r')} = %s{{keep_first}} AND {col(Response, 'attempt', 'r')} IN"
     f" (SELECT {col(Attempt, 'id', 'a')} FROM {table(Attempt, 'a')} WHERE {col(Attempt, 'id', 'a')} = %s"
-    f" AND {ATTEMPT_TAKING_ANSWERS}{{lock}})"
+    f" AND {ATTEMPT_TAKING_ANSWERS} AND {ATTEMPT_STUDENT_IN_CLASS}{{lock}})"
 )
 SAVE_ANSWER = {
     (keep_first, lock): _SAVE_ANSWER.format(
@@ -308,20 +324,30 @@ def _responses(attempt: Attempt, sql: str, params: list) -> list[Response]:
     return found
 
 
-def lock_attempt(pk: int) -> tuple[bool, Decimal]:
-    """Inside a transaction: lock the attempt's row; whether it is already submitted, and the total of its answered
-    responses read after the lock is held (SUM over points, 0 when nothing is answered)."""
+class Locked(NamedTuple):
+    """What lock_attempt read with the attempt's row locked."""
+
+    submitted: bool
+    total: Decimal  # of the answered responses; 0 when submitted already
+    student_in_class: bool  # ATTEMPT_STUDENT_IN_CLASS
+
+
+def lock_attempt(pk: int) -> Locked:
+    """Inside a transaction: lock the attempt's row; whether it is already submitted and its student still in the
+    class, and the total of its answered responses read after the lock is held (SUM over points, 0 when nothing is
+    answered)."""
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
         cursor.execute(LOCK_ATTEMPT + lock, [pk])
         row = cursor.fetchone()
         if row is None:
             raise Attempt.DoesNotExist(f"No attempt {pk}.")
+        in_class = bool(row[1])
         if row[0] is not None:
-            return True, Decimal(0)
+            return Locked(True, Decimal(0), in_class)
         cursor.execute(ANSWERED_TOTAL, [pk])
         total = cursor.fetchone()[0]
-    return False, Decimal(0) if total is None else Attempt._meta.get_field("score").to_python(total)
+    return Locked(False, Decimal(0) if total is None else Attempt._meta.get_field("score").to_python(total), in_class)
 
 
 def save_result(attempt: Attempt) -> None:
@@ -334,8 +360,9 @@ def save_result(attempt: Attempt) -> None:
 
 
 def save_answer(response: Response, attempt: Attempt, values: dict, *, now, keep_first: bool) -> bool:
-    """Write the answer's fields (ANSWER_FIELDS, prepared as a save prepares them) while the attempt is open at now;
-    with keep_first only when the response has no answer yet. Whether the row changed."""
+    """Write the answer's fields (ANSWER_FIELDS, prepared as a save prepares them) while the attempt is open at now
+    and its student still in the class; with keep_first only when the response has no answer yet. Whether the row
+    changed."""
     prepared = [Response._meta.get_field(name).get_db_prep_save(values[name], connection) for name in ANSWER_FIELDS]
     sql = SAVE_ANSWER[keep_first, connection.features.has_select_for_update]
     with connection.cursor() as cursor:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from quizzes.attempts import queries
 from quizzes.attempts.content import with_content
-from quizzes.attempts.terms import Terms, terms_for
+from quizzes.attempts.terms import Terms, after_due_unlocked, terms_for
 from quizzes.models import Assignment, Attempt, Response
 from quizzes.permissions import review_visible
 
@@ -23,6 +23,7 @@ class AssignmentCard:
     attempts: list[Attempt]
     terms: Terms
     now: object
+    after_due_unlocked: bool = False  # terms.after_due_unlocked, decided for all the cards at once
 
     @property
     def in_progress(self) -> Attempt | None:
@@ -41,7 +42,14 @@ class AssignmentCard:
     def score_to_show(self) -> Attempt | None:
         """The latest submitted attempt, when the feedback policy lets the student see its score."""
         latest = self.latest_submitted
-        return latest if latest and review_visible(latest, self.now) else None
+        visible = latest and review_visible(latest, self.now, after_due_unlocked=self.after_due_unlocked)
+        return latest if visible else None
+
+    @property
+    def is_done(self) -> bool:
+        """The student can no longer score here (Terms.is_done), from what the card holds."""
+        answering = any(not a.is_submitted and not a.is_expired(self.now) for a in self.attempts)
+        return self.terms.is_done(self.now, made=len(self.attempts), answering=answering)
 
     @property
     def status(self) -> Attempt.State:
@@ -68,14 +76,17 @@ class AssignmentCard:
 def student_assignment_cards(student, now=None) -> list[AssignmentCard]:
     """The assignments of the student's classes not closed, soonest due first, each with the student's attempts and
     accommodation: three queries of hand-written SQL (queries.dashboard: every student of a class loads it at the
-    same moment), one when nothing is assigned."""
+    same moment), one when nothing is assigned; and one more, only when a submitted score waits for feedback after
+    the due date and the student is done with that quiz (terms.after_due_unlocked, for all such cards at once)."""
     now = now or timezone.now()
     assignments, found, accommodated = queries.dashboard(student.pk)
+    by_pk = {a.pk: a for a in assignments}
     attempts: dict[int, list[Attempt]] = defaultdict(list)
     for attempt in found:
+        attempt.assignment = by_pk[attempt.assignment_id]  # the feedback policy reads it: no query per attempt
         attempts[attempt.assignment_id].append(attempt)
     accommodations = {a.assignment_id: a for a in accommodated}
-    return [
+    cards = [
         AssignmentCard(
             assignment=a,
             attempts=attempts[a.pk],
@@ -84,6 +95,15 @@ def student_assignment_cards(student, now=None) -> list[AssignmentCard]:
         )
         for a in assignments
     ]
+    waiting = [
+        card
+        for card in cards
+        if card.assignment.feedback == Assignment.Feedback.AFTER_DUE and card.latest_submitted and card.is_done
+    ]
+    unlocked = after_due_unlocked(student, [card.assignment for card in waiting], now)
+    for card in waiting:
+        card.after_due_unlocked = card.assignment.pk in unlocked
+    return cards
 
 
 def student_attempt(user, pk: int) -> Attempt:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from quizzes.attempts import queries
@@ -14,7 +15,7 @@ from quizzes.attempts.terms import terms_for
 from quizzes.authoring.draw import draw_random
 from quizzes.bank.answers import answer_to_json
 from quizzes.bank.grading import grade
-from quizzes.models import Assignment, Attempt, Question, Response
+from quizzes.models import Assignment, Attempt, Classroom, Question, Response
 
 
 class AttemptRefused(Exception):
@@ -29,6 +30,26 @@ class NoSuchAssignment(AttemptRefused):
 
 class AttemptClosed(AttemptRefused):
     status = 409
+
+
+class NotInClass(AttemptRefused):
+    """The student was removed from the class, or the class archived: their attempt under way takes no more answers
+    and they cannot submit it; what they saved stays, for their teacher to see (and for them, should they be
+    enrolled again or the class brought back)."""
+
+    status = 403
+
+    @classmethod
+    def for_classroom(cls, classroom_id: int) -> NotInClass:
+        if Classroom.objects.filter(pk=classroom_id, archived_at__isnull=False).exists():
+            return cls(
+                "This class has been archived, so you cannot answer or submit this quiz any more. "
+                "The answers you saved are kept, and your teacher can see them."
+            )
+        return cls(
+            "You are no longer in this class, so you cannot answer or submit this quiz any more. "
+            "The answers you saved are kept, and your teacher can see them."
+        )
 
 
 def _questions_for(assignment: Assignment, seed: int) -> list[Question]:
@@ -55,10 +76,14 @@ def attempt_start(*, student, assignment: Assignment | int, now=None) -> Attempt
     if current and current.is_expired(now):
         attempt_submit(attempt=current, now=now, auto=True)
         current = None
+    if not facts.may_take:  # permissions.can_take_assignment, applied in the query
+        # Also for an attempt under way: a student removed from the class (or whose class is archived) goes no
+        # further with it, as answering and submitting refuse them.
+        if current:
+            raise NotInClass.for_classroom(assignment.classroom_id)
+        raise AttemptRefused("You are not in this class.")
     if current:
         return current
-    if not facts.may_take:  # permissions.can_take_assignment, applied in the query
-        raise AttemptRefused("You are not in this class.")
     terms = terms_for(assignment, student, facts.accommodation)
     if not terms.is_open(now):
         raise AttemptRefused("This quiz is not open.")
@@ -102,9 +127,10 @@ def response_record(*, attempt: Attempt, response: Response, answer, now=None) -
     """Grade and save an answer. With feedback after each question the first answer stays.
 
     One statement of hand-written SQL (queries.save_answer: this runs for every answer of every student) saves the
-    answer only while the attempt is open, locking the attempt's row on PostgreSQL, which orders it against a submit
-    (which locks that row too). With feedback after each question it only touches a response with no answer yet,
-    so of two answers racing for one question exactly one is saved."""
+    answer only while the attempt is open and its student still in the class (else NotInClass), locking the
+    attempt's row on PostgreSQL, which orders it against a submit (which locks that row too). With feedback after
+    each question it only touches a response with no answer yet, so of two answers racing for one question exactly
+    one is saved."""
     now = now or timezone.now()
     result = grade(response.question.answer_key(), answer)
     saved = {
@@ -115,7 +141,7 @@ def response_record(*, attempt: Attempt, response: Response, answer, now=None) -
     }
     keep_first = attempt.assignment.feedback_after_each_question
     if not queries.save_answer(response, attempt, saved, now=now, keep_first=keep_first):
-        _refuse_if_closed(attempt, now)
+        _refuse_if_not_taking(attempt, now)
         response.refresh_from_db(fields=list(saved))
         return Recorded(response=response, kept_earlier=True)
     for name, value in saved.items():
@@ -123,17 +149,29 @@ def response_record(*, attempt: Attempt, response: Response, answer, now=None) -
     return Recorded(response=response)
 
 
-def _refuse_if_closed(attempt: Attempt, now) -> None:
-    """Why an answer was not saved, when the reason is that the attempt has closed."""
-    current = Attempt.objects.only("submitted_at", "deadline").get(pk=attempt.pk)
+def _refuse_if_not_taking(attempt: Attempt, now) -> None:
+    """Why an answer was not saved, when the reason is that the attempt takes no more answers (one query); else the
+    answer was not saved because an earlier one stands."""
+    in_class = Attempt.objects.student_in_class().filter(pk=OuterRef("pk"))
+    current = (
+        Attempt.objects.only("submitted_at", "deadline")
+        .annotate(student_in_class=Exists(in_class), classroom_id=F("assignment__classroom_id"))
+        .get(pk=attempt.pk)
+    )
     if current.is_submitted:
         raise AttemptClosed(ALREADY_SUBMITTED)
+    if not current.student_in_class:
+        raise NotInClass.for_classroom(current.classroom_id)
     if current.is_expired(now):
         raise AttemptClosed("Time is up for this quiz.")
 
 
-def attempt_submit(*, attempt: Attempt, now=None, auto: bool = False) -> Attempt:
+def attempt_submit(*, attempt: Attempt, now=None, auto: bool = False, by_student: bool = False) -> Attempt:
     """Score and close the attempt, once, however many requests ask at the same time; returns it as saved.
+
+    by_student: the student asked (the submit button, or the page's timer), and is refused (NotInClass) once they
+    are no longer in the class or the class is archived. Time running out and the teacher closing the quiz still
+    submit it as it stands.
 
     Hand-written SQL (quizzes.attempts.queries), as each answer is: a class submits at the bell, and the ORM's
     lock, sum and save doubled the submit's time in the classroom benchmark."""
@@ -141,11 +179,13 @@ def attempt_submit(*, attempt: Attempt, now=None, auto: bool = False) -> Attempt
     with transaction.atomic():
         # The total is read after the lock is held, in a statement of its own, so it sees every answer saved
         # before this submit (an answer locks the same row: see response_record).
-        already_submitted, total = queries.lock_attempt(attempt.pk)
-        if already_submitted:
+        locked = queries.lock_attempt(attempt.pk)
+        if locked.submitted:
             attempt.refresh_from_db()
             return attempt
-        attempt.score = total
+        if by_student and not locked.student_in_class:
+            raise NotInClass.for_classroom(attempt.assignment.classroom_id)
+        attempt.score = locked.total
         attempt.submitted_at = now
         attempt.auto_submitted = auto
         attempt.is_late = terms_for(attempt.assignment, attempt.student_id).is_late(now)

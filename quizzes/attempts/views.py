@@ -22,6 +22,7 @@ from quizzes.attempts.services import (
     ALREADY_SUBMITTED,
     AttemptClosed,
     AttemptRefused,
+    NotInClass,
     attempt_start,
     attempt_submit,
     response_record,
@@ -71,6 +72,15 @@ def _closed(request: HtmxHttpRequest, attempt, message: str, status: int = 409) 
     return redirect("attempt_results", attempt.pk)
 
 
+def _not_in_class(request: HtmxHttpRequest, attempt, refusal: NotInClass) -> HttpResponse:
+    """The student may not go on with the attempt (removed from the class, or the class archived): say why, in the
+    quiz card's place under HTMX, and lead back to their quizzes."""
+    if request.htmx:
+        context = {"attempt": attempt, "message": str(refusal), "refused": True}
+        return render(request, "quizzes/attempts/closed.html#closed", context, status=refusal.status)
+    return refused(request, str(refusal), status=refusal.status)
+
+
 @login_required
 @require_GET
 def attempt(request: HtmxHttpRequest, pk: int) -> HttpResponse:
@@ -108,6 +118,8 @@ def answer(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
         return render_page_or_partial(request, TAKE, "quiz-card", {"card": card}, status=422)
     except AttemptClosed as closed:
         return _closed(request, attempt, str(closed))
+    except NotInClass as refusal:
+        return _not_in_class(request, attempt, refusal)
     after = card.after_answer(following_card, kept_earlier=recorded.kept_earlier)
     if after.finished:
         return redirect_page(request, reverse("attempt_finish", args=[attempt.pk]))
@@ -135,8 +147,11 @@ def finish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     attempt = student_attempt(request.user, pk)
-    # The page's timer posts here when time runs out: record that the time limit ended it.
-    attempt_submit(attempt=attempt, auto=attempt.time_is_up())
+    try:
+        # The page's timer posts here when time runs out: record that the time limit ended it.
+        attempt_submit(attempt=attempt, auto=attempt.time_is_up(), by_student=True)
+    except NotInClass as refusal:
+        return _not_in_class(request, attempt, refusal)
     return redirect_page(request, reverse("attempt_results", args=[attempt.pk]))
 
 
@@ -148,5 +163,7 @@ def results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return redirect("attempt", attempt.pk)
     context = {"attempt": attempt, "review": review_visible(attempt)}
     if context["review"]:
-        context["reviewed"] = reviewed_responses(attempt, show_correct=correct_answers_visible(attempt))
+        # Visible, so feedback after the due date (if that is the setting) is unlocked: no need to ask again.
+        show_correct = correct_answers_visible(attempt, after_due_unlocked=True)
+        context["reviewed"] = reviewed_responses(attempt, show_correct=show_correct)
     return render(request, "quizzes/attempts/results.html", context)

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from quizzes.attempts.terms import after_due_unlocked
 from quizzes.bank.answers import answer_from_json
 from quizzes.bank.types import question_type
 from quizzes.models import Assignment, Attempt, Classroom, Enrollment, Question, Response, User
@@ -640,7 +641,9 @@ def _class_medians(assignments: list[Assignment]) -> dict[int, tuple[int | None,
 
 
 def student_history(student: User, now=None) -> list[HistoryClass]:
-    """The student's own attempts grouped by class and assignment, in 3 queries however many there are.
+    """The student's own attempts grouped by class and assignment, in 3 queries however many there are, and one
+    more when a submitted attempt waits for feedback after the due date (terms.after_due_unlocked, for all of them
+    at once).
 
     Scores follow each assignment's feedback policy; a class median shows only once the due date has passed,
     never when results are never shown, and only when enough students have a score to hide each one.
@@ -663,6 +666,12 @@ def student_history(student: User, now=None) -> list[HistoryClass]:
     for attempt in mine:
         assignments[attempt.assignment_id] = attempt.assignment
         grouped[attempt.assignment_id].append(attempt)
+    waiting = [
+        assignment
+        for assignment_id, assignment in assignments.items()
+        if assignment.feedback == Assignment.Feedback.AFTER_DUE and any(a.is_submitted for a in grouped[assignment_id])
+    ]
+    unlocked = after_due_unlocked(student, waiting, now)
     median_allowed = [a for a in assignments.values() if a.is_past_due(now) and a.feedback != Assignment.Feedback.NEVER]
     medians = _class_medians(median_allowed)
     allowed = {a.pk for a in median_allowed}
@@ -684,7 +693,10 @@ def student_history(student: User, now=None) -> list[HistoryClass]:
         classes[classroom.pk].assignments.append(
             HistoryAssignment(
                 assignment=assignment,
-                attempts=[HistoryAttempt(a, review_visible(a, now)) for a in attempts],
+                attempts=[
+                    HistoryAttempt(a, review_visible(a, now, after_due_unlocked=assignment_id in unlocked))
+                    for a in attempts
+                ],
                 class_median=median,
                 median_state=state,
             )

@@ -13,7 +13,16 @@ from django.utils import timezone
 
 from quizzes.attempts import queries
 from quizzes.attempts.models import grace
-from quizzes.models import Accommodation, Assignment, Attempt, Question, QuizSetItem, Response
+from quizzes.models import (
+    Accommodation,
+    Assignment,
+    Attempt,
+    Classroom,
+    Enrollment,
+    Question,
+    QuizSetItem,
+    Response,
+)
 from tests import factories
 
 
@@ -122,12 +131,12 @@ def test_the_submit_statements_total_what_the_orm_totals_and_write_as_a_save_wri
         answered_at=timezone.now(),
     )
     with transaction.atomic():
-        already, total = queries.lock_attempt(open_attempt.pk)
+        already, total, _ = queries.lock_attempt(open_attempt.pk)
     orm = open_attempt.responses.filter(answered_at__isnull=False).aggregate(total=Sum("points"))["total"]
     assert not already and total == orm == Decimal("1.75")
     empty = factories.AttemptFactory()
     with transaction.atomic():
-        assert queries.lock_attempt(empty.pk) == (False, Decimal(0))
+        assert queries.lock_attempt(empty.pk) == (False, Decimal(0), False)  # its student is in no class
     open_attempt.score, open_attempt.submitted_at = total, timezone.now()
     open_attempt.auto_submitted, open_attempt.is_late = True, True
     queries.save_result(open_attempt)
@@ -177,6 +186,7 @@ def answer_values(now) -> dict:
 @pytest.fixture
 def open_attempt(db):
     attempt = factories.AttemptFactory(deadline=timezone.now() + timedelta(minutes=30))
+    factories.EnrollmentFactory(classroom=attempt.assignment.classroom, student=attempt.student)
     factories.ResponseFactory(attempt=attempt, question=factories.QuestionFactory(), position=1)
     return attempt
 
@@ -260,6 +270,55 @@ def test_attempt_taking_answers_selects_what_taking_answers_selects(db):
     assert selected == expected
     names = {pk: name for name, attempt in made.items() for pk in [attempt.pk]}
     assert sorted(names[pk] for pk in selected) == ["grace's last instant", "no deadline", "time left", "within grace"]
+
+
+def test_attempt_student_in_class_selects_what_student_in_class_selects(db):
+    """Attempts on each edge: the student in the class, removed from it, in an archived class, never in the class,
+    in another class of the same teacher only, and attempts of two students of one class (no row twice)."""
+    now = timezone.now()
+    classroom, archived, other = (
+        factories.ClassroomFactory(),
+        factories.ClassroomFactory(archived_at=now),
+        factories.ClassroomFactory(),
+    )
+    here, again = factories.AssignmentFactory(classroom=classroom), factories.AssignmentFactory(classroom=classroom)
+    there = factories.AssignmentFactory(classroom=archived)
+    present, classmate, removed, stranger, elsewhere = factories.UserFactory.create_batch(5)
+    for student in (present, classmate):
+        factories.EnrollmentFactory(classroom=classroom, student=student)
+    factories.EnrollmentFactory(classroom=classroom, student=removed, left_at=now)
+    factories.EnrollmentFactory(classroom=archived, student=present)
+    factories.EnrollmentFactory(classroom=other, student=elsewhere)
+    made = {
+        "in class": factories.AttemptFactory(student=present, assignment=here),
+        "classmate": factories.AttemptFactory(student=classmate, assignment=here),
+        "submitted": factories.AttemptFactory(student=present, assignment=again, submitted_at=now, score=0),
+        "removed": factories.AttemptFactory(student=removed, assignment=here),
+        "archived": factories.AttemptFactory(student=present, assignment=there),
+        "never in it": factories.AttemptFactory(student=stranger, assignment=here),
+        "in another class": factories.AttemptFactory(student=elsewhere, assignment=here),
+    }
+    names = {attempt.pk: name for name, attempt in made.items()}
+    selected = selected_ids(Attempt, "a", queries.ATTEMPT_STUDENT_IN_CLASS, [])
+    twin = list(Attempt.objects.student_in_class().values_list("pk", flat=True))
+    assert len(twin) == len(set(twin)) and selected == set(twin)
+    assert sorted(names[pk] for pk in selected) == ["classmate", "in class", "submitted"]
+
+
+def test_an_answer_is_not_saved_once_the_student_is_removed_or_the_class_archived(open_attempt):
+    """The guarded UPDATE applies ATTEMPT_STUDENT_IN_CLASS (still one statement per answer), and the submit's lock
+    reads it."""
+    response = open_attempt.responses.get()
+    enrollment = Enrollment.objects.get(student=open_attempt.student)
+    now = timezone.now()
+    assert queries.save_answer(response, open_attempt, answer_values(now), now=now, keep_first=False)
+    Enrollment.objects.filter(pk=enrollment.pk).update(left_at=now)
+    assert not queries.save_answer(response, open_attempt, answer_values(now), now=now, keep_first=False)
+    Enrollment.objects.filter(pk=enrollment.pk).update(left_at=None)
+    Classroom.objects.filter(pk=open_attempt.assignment.classroom_id).update(archived_at=now)
+    assert not queries.save_answer(response, open_attempt, answer_values(now), now=now, keep_first=False)
+    with transaction.atomic():
+        assert queries.lock_attempt(open_attempt.pk).student_in_class is False
 
 
 def selected_ids(model, alias: str, condition: str, params: list) -> set[int]:

@@ -256,3 +256,121 @@ def test_a_submission_is_marked_late_after_the_students_own_due_date_and_grace(s
     assert not attempt_submit(attempt=first, now=a.due_at + GRACE).is_late
     second = attempt_start(student=school.classmate, assignment=a)
     assert attempt_submit(attempt=second, now=a.due_at + GRACE + timedelta(seconds=1)).is_late
+
+
+# -- Who can still answer, who is done: Terms and their twins for a whole class (EnrolmentTerms) ----------------------
+
+
+def test_can_still_answer_and_done_at_their_edges():
+    a = assignment(allow_late=False, attempts_allowed=1)
+    terms = Terms.of(a)
+    assert terms.can_still_answer(DUE - timedelta(seconds=1), made=0, answering=False)  # may start
+    assert not terms.can_still_answer(DUE - timedelta(seconds=1), made=1, answering=False)  # used it
+    assert terms.can_still_answer(DUE + GRACE, made=1, answering=True)  # an attempt still taking answers
+    assert not terms.can_still_answer(DUE, made=0, answering=False)  # late work refused
+    assert Terms.of(assignment(allow_late=True)).can_still_answer(DUE + timedelta(days=30), made=0, answering=False)
+    # Done only once the grace period after the student's own due date is over, whatever else.
+    assert not terms.is_done(DUE + GRACE, made=1, answering=False)
+    assert terms.is_done(DUE + GRACE + timedelta(microseconds=1), made=1, answering=False)
+    assert not terms.is_done(DUE + timedelta(days=1), made=1, answering=True)
+    later = Terms.of(a, Accommodation(due_at=DUE + timedelta(days=2)))
+    assert not later.is_done(DUE + timedelta(days=1), made=1, answering=False)
+    assert not Terms.of(assignment(due_at=None)).is_done(DUE + timedelta(days=400), made=1, answering=False)
+
+
+def _enrolment_students(classroom, condition) -> set:
+    from quizzes.models import Enrollment
+
+    return set(Enrollment.objects.filter(condition, classroom=classroom).values_list("student_id", flat=True))
+
+
+CLASS_DUE = {"long past": -timedelta(days=1), "within grace": -GRACE / 2, "to come": timedelta(days=1)}
+
+
+@pytest.mark.parametrize("due", list(CLASS_DUE))
+@pytest.mark.parametrize("allow_late", [False, True])
+@pytest.mark.parametrize("state", ["open", "closed", "not open yet"])
+def test_each_condition_selects_the_students_its_terms_twin_selects(school, due, allow_late, state):
+    """Students on each edge (no attempt, attempts used, an attempt open with and without a deadline, in and past
+    the grace period, extra attempts, personal due dates earlier, within grace and later) under each kind of
+    assignment: EnrolmentTerms selects, in SQL, exactly the students whose Terms say the same."""
+    from django.utils import timezone
+
+    from quizzes.attempts.terms import EnrolmentTerms
+
+    now = timezone.now()
+    a = school.assignment
+    a.opens_at = now + timedelta(hours=1) if state == "not open yet" else now - timedelta(days=10)
+    a.due_at = max(now + CLASS_DUE[due], a.opens_at + timedelta(hours=1))
+    a.allow_late, a.attempts_allowed = allow_late, 1
+    a.closed_at = now if state == "closed" else None
+    a.save()
+    submitted = {"submitted_at": now, "score": 0}
+    situations = {
+        "nothing yet": {},
+        "used": {"attempts": [submitted]},
+        "open, no deadline": {"attempts": [{}]},
+        "open, time left": {"attempts": [{"deadline": now + timedelta(minutes=5)}]},
+        "open, within grace": {"attempts": [{"deadline": now - GRACE / 2}]},
+        "open, expired": {"attempts": [{"deadline": now - GRACE - timedelta(seconds=1)}]},
+        "extra attempt left": {"attempts": [submitted], "accommodation": {"extra_attempts": 1}},
+        "extra attempt used": {"attempts": [submitted, submitted], "accommodation": {"extra_attempts": 1}},
+        "own due later": {"accommodation": {"due_at": a.due_at + timedelta(days=2)}},
+        "own due later, used": {"attempts": [submitted], "accommodation": {"due_at": a.due_at + timedelta(days=2)}},
+        "own due earlier": {"accommodation": {"due_at": a.opens_at + timedelta(minutes=1)}},
+        "own due within grace": {"accommodation": {"due_at": max(now - GRACE / 2, a.opens_at + timedelta(1))}},
+    }
+    python = {"can still answer": set(), "before grace ends": set()}
+    for name, situation in situations.items():
+        student = factories.UserFactory(username=f"edge-{name}")
+        factories.EnrollmentFactory(classroom=school.classroom, student=student)
+        for number, fields in enumerate(situation.get("attempts", []), start=1):
+            factories.AttemptFactory(assignment=a, student=student, number=number, **fields)
+        accommodation = None
+        if "accommodation" in situation:
+            accommodation = factories.AccommodationFactory(assignment=a, student=student, **situation["accommodation"])
+        terms = Terms.of(a, accommodation)
+        mine = list(Attempt.objects.filter(assignment=a, student=student))
+        answering = any(not at.is_submitted and not at.is_expired(now) for at in mine)
+        if terms.can_still_answer(now, made=len(mine), answering=answering):
+            python["can still answer"].add(student.pk)
+        if not terms.is_past_grace(now):
+            python["before grace ends"].add(student.pk)
+    for student in (school.student, school.classmate):  # no attempt, no accommodation
+        if Terms.of(a).can_still_answer(now, made=0, answering=False):
+            python["can still answer"].add(student.pk)
+        if not Terms.of(a).is_past_grace(now):
+            python["before grace ends"].add(student.pk)
+    twin = EnrolmentTerms(a, now)
+    assert _enrolment_students(a.classroom, twin.can_still_answer()) == python["can still answer"]
+    assert _enrolment_students(a.classroom, twin.before_grace_ends()) == python["before grace ends"]
+
+
+def test_who_is_done_and_who_can_still_answer_is_one_query_however_many_students_and_quizzes(
+    school, django_assert_num_queries
+):
+    from django.utils import timezone
+
+    from quizzes.attempts.terms import after_due_unlocked
+
+    now = timezone.now()
+    quizzes = [
+        factories.AssignmentFactory(
+            classroom=school.classroom,
+            feedback=Assignment.Feedback.AFTER_DUE,
+            opens_at=now - timedelta(days=3),
+            due_at=now - timedelta(days=1),
+            allow_late=False,
+            review_when_done=n % 2 == 0,
+        )
+        for n in range(3)
+    ]
+    with django_assert_num_queries(1):
+        assert after_due_unlocked(school.student, quizzes, now) == {q.pk for q in quizzes}
+    for _ in range(20):
+        factories.EnrollmentFactory(classroom=school.classroom)
+    factories.AccommodationFactory(assignment=quizzes[1], student=school.classmate, due_at=now + timedelta(days=1))
+    with django_assert_num_queries(1):
+        assert after_due_unlocked(school.student, quizzes, now) == {quizzes[0].pk, quizzes[2].pk}
+    with django_assert_num_queries(0):
+        assert after_due_unlocked(school.student, [], now) == set()

@@ -220,8 +220,10 @@ def test_results_wait_for_the_due_date_when_the_teacher_says_so(school, student_
     student_client.post(reverse("attempt_submit", args=[attempt.pk]))
     results = student_client.get(reverse("attempt_results", args=[attempt.pk])).content.decode()
     assert "shown after the due date" in results and "out of" not in results
+    # Past the due date and its grace period, with late work refused: no one in the class can still answer.
+    # (tests/attempts/test_feedback_after_due.py: while anyone can, no one sees it.)
     Assignment.objects.filter(pk=school.assignment.pk).update(
-        opens_at=timezone.now() - timedelta(days=3), due_at=timezone.now() - timedelta(minutes=1)
+        opens_at=timezone.now() - timedelta(days=3), due_at=timezone.now() - timedelta(minutes=1), allow_late=False
     )
     assert "out of 7" in student_client.get(reverse("attempt_results", args=[attempt.pk])).content.decode()
 

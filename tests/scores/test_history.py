@@ -108,9 +108,11 @@ def test_scores_follow_the_feedback_policy_before_the_due_date(school, student_c
         assert "not shown yet" in page
 
 
-def test_scores_after_the_due_date_show_once_it_passes(school, student_client):
+def test_scores_after_the_due_date_show_once_it_passes_and_no_one_can_still_answer(school, student_client):
     quiz = past_due(school, feedback=Assignment.Feedback.AFTER_DUE)
     attempt(school.student, quiz, score=8)
+    assert "80%" not in page_of(student_client.get(HISTORY))  # late work accepted: Misha can still start one
+    Assignment.objects.filter(pk=quiz.pk).update(allow_late=False)
     assert "80%" in page_of(student_client.get(HISTORY))
 
 
