@@ -1,11 +1,14 @@
-"""Throttling by client: the address a request came from (behind trusted proxies)."""
+"""Throttling by client: the address a request came from (behind trusted proxies), and counters of refusals kept
+in the cache so that guessing is slow."""
 
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import checks
+from django.core.cache import cache
 from django.http import HttpRequest
 
 
@@ -62,3 +65,29 @@ def _address(text: str) -> str | None:
         except ValueError:
             continue
     return None
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """At most `limit` refusals for one key (an account, an address) within `window_seconds` of the first of
+    them. The counts live in the default cache: Redis in production (REDIS_URL), so every app process sees the
+    same counts; without Redis each process counts on its own."""
+
+    key: str
+    limit: int
+    window_seconds: int
+
+    def reached(self) -> bool:
+        return cache.get(self.key, 0) >= self.limit
+
+    def record(self) -> None:
+        """One more refusal; the window starts with the first."""
+        if not cache.add(self.key, 1, self.window_seconds):
+            try:
+                cache.incr(self.key)
+            except ValueError:  # expired between add and incr
+                cache.set(self.key, 1, self.window_seconds)
+
+    @property
+    def minutes(self) -> int:
+        return max(1, self.window_seconds // 60)

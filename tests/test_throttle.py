@@ -1,8 +1,8 @@
-"""quizzes.throttle: the client's address behind trusted proxies."""
+"""quizzes.throttle: the client's address behind trusted proxies, and refusal counters in the cache."""
 
 import pytest
 
-from quizzes.throttle import client_address
+from quizzes.throttle import Throttle, client_address
 
 
 def request_from(rf, remote: str = "192.0.2.10", **meta):
@@ -47,3 +47,13 @@ def test_the_forwarding_header_is_a_setting(rf, settings):
 def test_no_usable_remote_addr_is_none(rf, settings):
     settings.TRUSTED_PROXY_COUNT = 0
     assert client_address(request_from(rf, remote="")) is None
+
+
+def test_a_throttle_refuses_at_its_limit_and_counts_per_key():
+    sasha, misha = Throttle("test:sasha", 3, 60), Throttle("test:misha", 3, 60)
+    for _ in range(2):
+        sasha.record()
+    assert not sasha.reached()
+    sasha.record()
+    assert sasha.reached() and not misha.reached()
+    assert Throttle("test:x", 1, 59).minutes == 1 and Throttle("test:x", 1, 900).minutes == 15

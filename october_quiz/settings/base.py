@@ -113,6 +113,12 @@ AXES_DISABLE_ACCESS_LOG = True
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "X-Forwarded-For")
 
+# Guessing class codes (quizzes.classroom.services.JoinCodeGuesses): wrong codes at joining count per account and
+# per address, wrong codes and taken usernames at signup per address; past a limit joining and signing up answer
+# 429, even with a right code, until the window since the first counted refusal has passed. The address limit
+# leaves room for a whole class signing up behind one school address.
+JOIN_CODE_THROTTLE = {"per_account": 10, "per_address": 100, "window_seconds": 15 * 60}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
