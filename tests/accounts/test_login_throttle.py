@@ -150,3 +150,12 @@ def test_the_counted_username_is_the_one_the_login_compares(rf):
     assert login_username(request, {"username": "𝐒𝐚𝐬𝐡𝐚"}) == "Sasha"  # NFKC, and no case folding
     assert login_username(rf.post("/", {})) is None
     assert len(login_username(rf.post("/", {"username": "ﷺ" * 300}))) == 255  # NFKC lengthens; still bounded
+
+
+@pytest.mark.parametrize("username", ["sasha\x00", "s" * 10_000, "ﷺ" * 150, "", " "])
+def test_odd_usernames_get_a_clear_422_never_a_500(db, username):
+    """Django's login form checks the username's length only in the browser, so long names reach authenticate();
+    the counted name is cut to what AccessAttempt holds (PostgreSQL would refuse longer)."""
+    assert log_in(username, "wrong-guess").status_code == 422
+    counted = list(AccessAttempt.objects.values_list("username", flat=True))
+    assert all("\x00" not in name and len(name) <= 255 for name in counted if name is not None)
