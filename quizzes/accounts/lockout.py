@@ -10,7 +10,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-# AccessAttempt.username's length; Django's own login form refuses longer names before any attempt is counted.
+# AccessAttempt.username's length. Django's login form checks a username's length only in the browser, so longer
+# names do reach authenticate(); uncut, PostgreSQL would refuse to save the attempt (a 500).
 USERNAME_LENGTH = 255
 
 
