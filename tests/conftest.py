@@ -84,3 +84,11 @@ def _empty_question_cache():
     from quizzes.attempts import content
 
     content.clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty default cache, so counts kept there (quizzes.throttle) never carry over."""
+    from django.core.cache import cache
+
+    cache.clear()

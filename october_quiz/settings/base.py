@@ -1,6 +1,7 @@
 """Settings every environment shares, read from the environment where they differ."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -25,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -40,6 +42,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "quizzes.accounts.middleware.PasswordChangeRequiredMiddleware",
     "quizzes.middleware.MethodNotAllowedPageMiddleware",
+    # Last, as django-axes asks: turns a login it refused into quizzes.accounts.lockout's page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "october_quiz.urls"
@@ -84,6 +88,41 @@ AUTH_USER_MODEL = "quizzes.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# django-axes sees every authentication (our login, the admin's, anything that calls authenticate with a
+# request) and refuses it before the password is checked once the count below is reached.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Slow the attacker, not the owner: failures count per account *and* address together, so a correct password
+# from another address still works, and a class behind one school address is never locked out as a whole.
+# Ten failures (Microsoft's baseline for Windows accounts) lock that account from that address for fifteen
+# minutes after the last counted failure; refused attempts while locked are not counted again; a success clears
+# the count. Counts live in the database (AccessAttempt, visible and deletable in the admin; also
+# `manage.py axes_reset_username NAME`), so every app process shares them with or without Redis.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "quizzes.accounts.lockout.login_username"
+AXES_CLIENT_IP_CALLABLE = "quizzes.throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "quizzes.accounts.lockout.login_refused"
+# No row per successful login: the user's last_login is kept anyway, and a class logging in at once writes less.
+AXES_DISABLE_ACCESS_LOG = True
+
+# The client's address (quizzes.throttle.client_address): with no proxy trusted, REMOTE_ADDR and no header.
+# Behind N reverse proxies that each append to X-Forwarded-For (nginx: proxy_add_x_forwarded_for), set
+# TRUSTED_PROXY_COUNT=N; the app's port must then be reachable only through them.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "X-Forwarded-For")
+
+# Guessing class codes (quizzes.classroom.services.JoinCodeGuesses): wrong codes at joining count per account and
+# per address, wrong codes and taken usernames at signup per address; past a limit joining and signing up answer
+# 429, even with a right code, until the window since the first counted refusal has passed. The address limit
+# leaves room for a whole class signing up behind one school address.
+JOIN_CODE_THROTTLE = {"per_account": 10, "per_address": 100, "window_seconds": 15 * 60}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

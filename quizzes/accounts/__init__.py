@@ -1,1 +1,1 @@
-"""Accounts: the user model, signing up, logging in (with its throttle) and the one-time-password change."""
+"""Accounts: the user model, signing up, logging in (throttled by django-axes: accounts.lockout) and the one-time-password change."""

@@ -1,4 +1,4 @@
-"""Signing up with a class code, logging in (throttled) and changing a one-time password."""
+"""Signing up with a class code (throttled against guessing), logging in and changing a one-time password."""
 
 from __future__ import annotations
 
@@ -11,19 +11,30 @@ from django.views.decorators.http import require_http_methods
 
 from quizzes.accounts.forms import SignupForm
 from quizzes.accounts.services import student_signup
-from quizzes.accounts.throttle import block_minutes, login_blocked, login_failed, login_succeeded
+from quizzes.classroom.services import JoinCodeGuesses
+from quizzes.throttle import client_address
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
+    """Signing up with a class code. Wrong codes and taken usernames count against the address (JoinCodeGuesses)
+    and past the limit are refused with 429; a taken username is told only with a working code (SignupForm)."""
     if request.user.is_authenticated:
         return redirect("join")
+    guesses = JoinCodeGuesses(address=client_address(request))
+    if request.method == "POST" and guesses.too_many():
+        # Not validated: neither the code nor the username may be tried. What was typed (but the password) stays.
+        form = SignupForm(initial={name: request.POST.get(name, "") for name in SignupForm.KEPT_WHEN_REFUSED})
+        context = {"form": form, "refusal": guesses.refusal()}
+        return render(request, "registration/signup.html", context, status=429)
     form = SignupForm(request.POST or None, initial={"join_code": request.GET.get("code", "")})
     if request.method == "POST" and form.is_valid():
         enrollment = student_signup(**form.signup_data())
         login(request, enrollment.student, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome! You have joined {enrollment.classroom.name}.")
         return redirect("student_dashboard")
+    if form.tells_a_guesser_something():
+        guesses.record_wrong()
     status = 422 if form.errors else 200
     return render(request, "registration/signup.html", {"form": form}, status=status)
 
@@ -40,33 +51,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login, refusing (429) an account or address after repeated failures."""
+    """Django's login; django-axes (settings AXES_*) refuses it after repeated failures, for every login form."""
 
     redirect_authenticated_user = True
 
-    def post(self, request, *args, **kwargs):
-        username = request.POST.get("username", "")
-        if login_blocked(username, client_address(request)):
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(
-                None,
-                f"Too many failed logins. Wait {block_minutes()} minutes and try again, or ask your teacher.",
-            )
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
-
     def form_invalid(self, form):
-        login_failed(self.request.POST.get("username", ""), client_address(self.request))
         response = super().form_invalid(form)
         response.status_code = 422
         return response
-
-    def form_valid(self, form):
-        login_succeeded(form.get_user().get_username())
-        return super().form_valid(form)
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's address; behind a proxy, set the proxy to overwrite REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips)."""
-    return request.META.get("REMOTE_ADDR", "")

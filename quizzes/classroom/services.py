@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,6 +21,7 @@ from quizzes.permissions import (
     password_reset_refusal,
     teaches,
 )
+from quizzes.throttle import Throttle
 
 BATCH_MEMORY_SECONDS = 24 * 60 * 60
 
@@ -189,6 +191,34 @@ def _batch_key(classroom: Classroom, batch: str) -> str:
 
 class JoinRefused(ValueError):
     """The code does not lead to a class the student may join; the message is shown."""
+
+
+class JoinCodeGuesses:
+    """Refusals that tell a guesser something (a wrong class code; at signup also a taken username), counted per
+    student account and per address (settings.JOIN_CODE_THROTTLE), so that class codes cannot be found by trying.
+    Once either count reaches its limit, joining and signing up from there are refused, even with a right code,
+    until its window has passed; a student who mistypes a few times and then gets it right is let in."""
+
+    def __init__(self, *, address: str | None, student: User | None = None):
+        config = settings.JOIN_CODE_THROTTLE
+        window = config["window_seconds"]
+        self.at_signup = student is None
+        self.throttles = [Throttle(f"join-code:address:{address}", config["per_address"], window)]
+        if student is not None:
+            self.throttles.append(Throttle(f"join-code:account:{student.pk}", config["per_account"], window))
+
+    def too_many(self) -> bool:
+        return any(throttle.reached() for throttle in self.throttles)
+
+    def record_wrong(self) -> None:
+        for throttle in self.throttles:
+            throttle.record()
+
+    def refusal(self) -> str:
+        what = "wrong class codes or taken usernames" if self.at_signup else "wrong class codes"
+        return (
+            f"Too many {what} from here. Wait {self.throttles[0].minutes} minutes and try again, or ask your teacher."
+        )
 
 
 def classroom_for_code(code: str) -> Classroom:

@@ -17,6 +17,7 @@ from quizzes.classroom.forms import ArchiveForm, ClassroomForm, JoinForm, Roster
 from quizzes.classroom.names import RosterError
 from quizzes.classroom.selectors import classroom_roster, teacher_dashboard
 from quizzes.classroom.services import (
+    JoinCodeGuesses,
     JoinRefused,
     PasswordResetRefused,
     RosterRepeated,
@@ -34,6 +35,7 @@ from quizzes.classroom.sheets import sheet_csv, sheet_read, sheet_rows, sheet_si
 from quizzes.htmx import HtmxHttpRequest, redirect_page, refused, region_changed, render_page_or_partial
 from quizzes.models import Classroom, Enrollment
 from quizzes.permissions import can_add_students, password_reset_refusal, teacher_classroom, teacher_required
+from quizzes.throttle import client_address
 
 TEMPLATES = "quizzes/classroom"
 DETAIL = f"{TEMPLATES}/detail.html"
@@ -248,6 +250,12 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def join(request: HtmxHttpRequest) -> HttpResponse:
+    """Joining by class code; wrong codes are counted (JoinCodeGuesses) and past the limit refused with 429."""
+    guesses = JoinCodeGuesses(address=client_address(request), student=request.user)
+    if request.method == "POST" and guesses.too_many():
+        # Not validated: the code must not be tried at all.
+        context = {"form": JoinForm(), "refusal": guesses.refusal()}
+        return render(request, "quizzes/classroom/join.html", context, status=429)
     form = JoinForm(request.POST or None, initial={"join_code": request.GET.get("code", "")})
     if request.method == "POST" and form.is_valid():
         try:
@@ -257,5 +265,7 @@ def join(request: HtmxHttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"You have joined {enrollment.classroom.name}.")
             return redirect("student_dashboard")
+    if form.has_error("join_code"):
+        guesses.record_wrong()
     status = 422 if form.errors else 200
     return render(request, "quizzes/classroom/join.html", {"form": form}, status=status)

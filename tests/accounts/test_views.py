@@ -1,5 +1,6 @@
 """Signing up with a class code, joining classes, one-time passwords and the teacher's overview."""
 
+from django.test import Client
 from django.urls import reverse
 
 from quizzes.models import Enrollment, User
@@ -107,3 +108,44 @@ def test_login_page_and_logging_in(client, school):
 
 def test_every_teacher_factory_makes_a_teacher(db):
     assert factories.TeacherFactory().is_teacher
+
+
+def signup_as(client, username: str, code: str):
+    password = "a-long-Passphrase-1917"
+    data = {"first_name": "Nadia", "username": username, "password1": password, "password2": password}
+    return client.post(reverse("signup"), data | {"join_code": code})
+
+
+def test_signup_without_a_working_code_says_nothing_about_taken_usernames(client, school):
+    taken = signup_as(client, "sasha", "ZZZZZZ").content.decode()
+    free = signup_as(client, "nobody-yet", "ZZZZZZ").content.decode()
+    assert "already exists" not in taken
+    assert "No open class has that code" in taken and "No open class has that code" in free
+    case_variant = signup_as(client, "SASHA", "ZZZZZZ").content.decode()
+    assert "already exists" not in case_variant
+
+
+def test_signup_with_a_working_code_says_a_username_is_taken_so_the_student_can_pick_another(client, school):
+    for name in ("sasha", "SASHA"):
+        response = signup_as(client, name, school.classroom.join_code)
+        assert response.status_code == 422
+        assert "A user with that username already exists." in response.content.decode()
+    assert User.objects.filter(username__iexact="sasha").count() == 1
+
+
+def test_taken_usernames_at_signup_count_towards_the_address_limit(school, settings):
+    settings.JOIN_CODE_THROTTLE = {**settings.JOIN_CODE_THROTTLE, "per_address": 3}
+    client = Client(REMOTE_ADDR="203.0.113.66")
+    assert [signup_as(client, name, school.classroom.join_code).status_code for name in ("sasha", "misha")] == [422] * 2
+    assert signup_as(client, "nadia", "a-bad-code").status_code == 422
+    assert signup_as(client, "nadia", school.classroom.join_code).status_code == 429
+    assert not User.objects.filter(username="nadia").exists()
+
+
+def test_signup_refused_only_for_a_weak_password_does_not_count(school, settings):
+    settings.JOIN_CODE_THROTTLE = {**settings.JOIN_CODE_THROTTLE, "per_address": 1}
+    client = Client(REMOTE_ADDR="192.0.2.10")
+    weak = {"first_name": "Nadia", "username": "nadia", "password1": "1917", "password2": "1917"}
+    for _ in range(3):
+        assert client.post(reverse("signup"), weak | {"join_code": school.classroom.join_code}).status_code == 422
+    assert signup_as(client, "nadia", school.classroom.join_code).status_code == 302

@@ -74,3 +74,24 @@ def test_a_statement_run_often_is_prepared_on_the_server(db):
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [statement for (statement,) in cursor.fetchall()]
     assert any('"quizzes_quizsetitem"' in statement for statement in prepared)
+
+
+def test_no_proxy_is_trusted_unless_the_environment_names_one():
+    """Client addresses (login and join-code throttles) come from REMOTE_ADDR unless TRUSTED_PROXY_COUNT says
+    how many reverse proxies stand in front, and TRUSTED_PROXY_HEADER which header they append to."""
+    expression = "(settings.TRUSTED_PROXY_COUNT, settings.TRUSTED_PROXY_HEADER)"
+    assert settings_value(expression, {}) == "(0, 'X-Forwarded-For')"
+    proxied = {"TRUSTED_PROXY_COUNT": "2", "TRUSTED_PROXY_HEADER": "X-Real-IP"}
+    assert settings_value(expression, proxied) == "(2, 'X-Real-IP')"
+
+
+def test_deploy_check_warns_when_production_trusts_no_proxy_for_addresses():
+    production = {"DJANGO_SETTINGS_MODULE": "october_quiz.settings.prod", "SECRET_KEY": "k" * 50}
+
+    def deploy_check(env: dict) -> str:
+        command = [sys.executable, "manage.py", "check", "--deploy"]
+        environment = {**os.environ, **production, **env}
+        return subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60).stderr
+
+    assert "quizzes.W001" in deploy_check({"TRUSTED_PROXY_COUNT": "0"})
+    assert "quizzes.W001" not in deploy_check({"TRUSTED_PROXY_COUNT": "1"})
