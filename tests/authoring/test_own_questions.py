@@ -144,7 +144,7 @@ def test_a_long_quote_is_refused_with_check_banks_words(school, teacher_client):
     ("qtype", "changes", "message"),
     [
         ("single", {"prompt": ""}, "This field is required."),
-        ("numeric", {"number": "99999999999"}, "Use a number below 10,000,000,000"),
+        ("numeric", {"number": "99999999999"}, "Use a number between -10,000,000,000 and 10,000,000,000"),
         ("single", {"choices": "Lenin\n* " + "x" * 501}, "Line 2 is longer than 500 characters."),
         ("single", {"points": "0"}, "Ensure this value is greater than or equal to 0.25."),
     ],
