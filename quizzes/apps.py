@@ -7,3 +7,7 @@ class QuizzesConfig(AppConfig):
     name = "quizzes"
     verbose_name = "October Quiz"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # <id:...> in the URL patterns, the admin's included, so it is registered before any URL module is read.
+        from quizzes import converters  # noqa: F401

@@ -127,3 +127,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# -- Crafted input, and pages on shared classroom computers (issue 14, points 8 and 11) -------------------------------
+# Inserted rather than written into MIDDLEWARE above, to keep this block apart. After the middleware that sets the
+# pages' headers (CSP, frames), so our 400 page has them; before anything reads the form.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_htmx.middleware.HtmxMiddleware") + 1,
+    # A request we cannot read faithfully (a charset other than UTF-8, a NUL character) gets our 400 page.
+    "quizzes.middleware.UnreadableRequestMiddleware",
+)

@@ -268,7 +268,7 @@ class QuestionAdmin(admin.ModelAdmin):
                 "import-gift/", self.admin_site.admin_view(self.import_gift_view), name="quizzes_question_import_gift"
             ),
             path(
-                "<int:object_id>/preview/",
+                "<id:object_id>/preview/",
                 self.admin_site.admin_view(self.preview_view),
                 name="quizzes_question_preview",
             ),
