@@ -2,6 +2,10 @@
 
 import csv
 import io
+import os
+import sqlite3
+import subprocess
+import sys
 from io import StringIO
 from pathlib import Path
 
@@ -89,6 +93,45 @@ def test_demo_sets_up_the_school_and_can_run_twice(db):
     client = Client()
     client.force_login(teacher)
     assert client.get(reverse("set_builder", args=[assignments.first().quiz_set.pk])).status_code == 200
+
+
+def test_demo_refuses_production_settings(db, settings):
+    settings.DEMO_ALLOWED = False
+    with pytest.raises(CommandError, match="Refused: these are production settings"):
+        run("demo")
+    assert not User.objects.exists()
+
+
+def test_demo_runs_under_production_settings_only_when_told_to(db, settings):
+    settings.DEMO_ALLOWED = False
+    err = StringIO()
+    call_command("demo", "--allow-production", stdout=StringIO(), stderr=err)
+    assert "change the demo users' password (october1917) at once" in err.getvalue()
+    assert User.objects.get(username="admin").is_superuser
+
+
+def test_production_settings_refuse_the_demo(tmp_path):
+    """The real production settings, in a process of their own: nothing is written to the database."""
+    database = tmp_path / "production.sqlite3"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "demo"],
+        cwd=Path(__file__).resolve().parents[2],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "october_quiz.settings.prod",
+            "SECRET_KEY": "a-real-random-secret-value-for-this-test-1917",
+            "DATABASE_URL": f"sqlite:///{database}",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "Refused: these are production settings" in result.stderr
+    assert "--allow-production" in result.stderr
+    if database.exists():  # opened, perhaps, but nothing migrated or written
+        with sqlite3.connect(database) as connection:
+            assert connection.execute("select count(*) from sqlite_master").fetchone() == (0,)
 
 
 # -- export_bank --format csv is formula-safe ---------------------------------------------------------------------
