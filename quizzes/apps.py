@@ -11,3 +11,6 @@ class QuizzesConfig(AppConfig):
     def ready(self) -> None:
         # <id:...> in the URL patterns, the admin's included, so it is registered before any URL module is read.
         from quizzes import converters  # noqa: F401
+
+        # Connects user_logged_in: how long a sign-in lasts on shared classroom computers.
+        from quizzes.accounts import sessions  # noqa: F401

@@ -1,10 +1,11 @@
-"""Pages of our own where Django gives none or fails: a 405 that says what went wrong, and a 400 for a request we
-cannot read faithfully."""
+"""Pages of our own where Django gives none or fails (a 405 that says what went wrong, a 400 for a request we cannot
+read faithfully), and no caching of the pages a signed-in user sees."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 
 
 class MethodNotAllowedPageMiddleware:
@@ -58,3 +59,20 @@ class UnreadableRequestMiddleware:
         if problem:
             return render(request, "400.html", {"problem": problem}, status=400)
         return self.get_response(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """Every response to a signed-in user (pages, htmx fragments, CSV downloads) says ``Cache-Control: no-store``
+    (with Django's never_cache headers): on a shared classroom computer the browser then keeps no copy of one
+    student's results or a teacher's gradebook for the next person to find with the Back button or in its cache.
+    Static files are served by WhiteNoise before this runs, and stay cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

@@ -14,7 +14,7 @@ from quizzes.accounts.services import student_signup
 from quizzes.accounts.throttle import block_minutes, login_blocked, login_failed, login_succeeded
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("join")

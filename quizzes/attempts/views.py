@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import push_url
 
 from quizzes.attempts.cards import QuizCard, reviewed_responses
@@ -36,7 +36,7 @@ TAKE = "quizzes/attempts/take.html"
 
 
 @login_required
-@require_GET
+@require_safe
 def home(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_teacher:
         return redirect("teacher_dashboard")
@@ -44,7 +44,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     cards = student_assignment_cards(request.user)
     return render(request, "quizzes/attempts/dashboard.html", {"cards": cards, "now": timezone.now()})
@@ -72,7 +72,7 @@ def _closed(request: HtmxHttpRequest, attempt, message: str, status: int = 409) 
 
 
 @login_required
-@require_GET
+@require_safe
 def attempt(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     attempt, positions = student_attempt_and_positions(request.user, pk)
     if submit_if_expired(attempt):
@@ -119,7 +119,7 @@ def answer(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def finish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     attempt = student_attempt(request.user, pk)
     if submit_if_expired(attempt):
@@ -141,7 +141,7 @@ def submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET"])
+@require_safe
 def results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     attempt = student_attempt(request.user, pk)
     if not submit_if_expired(attempt):
