@@ -27,12 +27,14 @@ from quizzes.attempts.services import (
     attempt_submit,
     response_record,
     submit_if_expired,
+    submit_if_time_is_up,
 )
 from quizzes.bank.answers import AnswerError, parse_answer
 from quizzes.htmx import HtmxHttpRequest, redirect_page, refused, render_page_or_partial
 from quizzes.permissions import correct_answers_visible, review_visible
 
 TAKE = "quizzes/attempts/take.html"
+TIME_UP_ANSWER_SAVED = "Time is up: your last answer was saved and your quiz submitted."
 
 
 @login_required
@@ -75,7 +77,7 @@ def _closed(request: HtmxHttpRequest, attempt, message: str, status: int = 409) 
 @require_safe
 def attempt(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     attempt, positions = student_attempt_and_positions(request.user, pk)
-    if submit_if_expired(attempt):
+    if submit_if_time_is_up(attempt):
         return redirect_page(request, reverse("attempt_results", args=[attempt.pk]))
     position = _requested_position(request)
     card = QuizCard.load(attempt, positions, position)
@@ -108,6 +110,9 @@ def answer(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
         return render_page_or_partial(request, TAKE, "quiz-card", {"card": card}, status=422)
     except AttemptClosed as closed:
         return _closed(request, attempt, str(closed))
+    if submit_if_time_is_up(attempt):
+        # Saved within the grace period: the timer had reached zero, so no next question.
+        return _closed(request, attempt, TIME_UP_ANSWER_SAVED, status=200)
     after = card.after_answer(following_card, kept_earlier=recorded.kept_earlier)
     if after.finished:
         return redirect_page(request, reverse("attempt_finish", args=[attempt.pk]))
@@ -122,7 +127,7 @@ def answer(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
 @require_safe
 def finish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     attempt = student_attempt(request.user, pk)
-    if submit_if_expired(attempt):
+    if submit_if_time_is_up(attempt):
         return redirect("attempt_results", attempt.pk)
     responses = attempt_questions(attempt)
     unanswered = [r for r in responses if not r.is_answered]
@@ -144,7 +149,7 @@ def submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     attempt = student_attempt(request.user, pk)
-    if not submit_if_expired(attempt):
+    if not submit_if_time_is_up(attempt):
         return redirect("attempt", attempt.pk)
     context = {"attempt": attempt, "review": review_visible(attempt)}
     if context["review"]:
