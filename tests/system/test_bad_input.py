@@ -19,7 +19,7 @@ from quizzes.models import Assignment, Attempt, Response
 from tests import factories
 from tests.answering import form_for
 from tests.conftest import HTMX, client_for
-from tests.system.test_permission_matrix import MATRIX, VISITORS
+from tests.system.test_permission_matrix import MATRIX
 
 FIELD_NAMES = ["choice", "choices", "answer", "slot-0", "slot-1", "slot-2", "match-0", "match-1", "match-2", "extra"]
 values = st.one_of(
@@ -178,39 +178,12 @@ def _holds_nul(payload: dict) -> bool:
     )
 
 
-@pytest.fixture
-def pages(school):
-    """Each URL of the permission matrix with the visitor it is for (the teacher for a teacher's page, the student
-    for a student's) and the objects its arguments name."""
-    quiz_set = school.assignment.quiz_set
-    quiz_set.owner = school.teacher
-    quiz_set.save()
-    objects = {
-        "assignment": school.assignment.pk,
-        "attempt": attempt_start(student=school.student, assignment=school.assignment).pk,
-        "classroom": school.classroom.pk,
-        "classmate": school.classmate.pk,
-        "student": school.student.pk,
-        "quiz_set": quiz_set.pk,
-        "question": school.questions["single"].pk,
-        "own_question": factories.QuestionFactory(owner=school.teacher).pk,
-    }
-
-    def page(name: str) -> tuple[str, str, object]:
-        method, arguments, expected = MATRIX[name]
-        kwargs = {key: objects[value] if isinstance(value, str) else value for key, value in arguments.items()}
-        teachers = dict(zip(VISITORS, expected, strict=True))["teacher"] not in (403, 404)
-        return method, reverse(name, kwargs=kwargs), school.teacher if teachers else school.student
-
-    return page
-
-
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 @given(name=st.sampled_from(sorted(MATRIX)), method=st.sampled_from(["get", "post"]), payload=crafted_payloads)
-def test_any_crafted_payload_to_any_page_gets_a_4xx_never_a_500(pages, name, method, payload):
-    _, url, visitor = pages(name)
+def test_any_crafted_payload_to_any_page_gets_a_4xx_never_a_500(matrix_pages, name, method, payload):
+    _, url, visitor = matrix_pages(name)
     response = getattr(client_for(visitor), method)(url, payload)
     assert response.status_code < 500, (response.status_code, name, method, payload)
     if _holds_nul(payload):
@@ -218,8 +191,8 @@ def test_any_crafted_payload_to_any_page_gets_a_4xx_never_a_500(pages, name, met
 
 
 @pytest.mark.parametrize("name", sorted(name for name, (_, arguments, _) in MATRIX.items() if arguments))
-def test_ids_too_large_for_the_database_are_404_for_every_url(pages, name):
-    method, _, visitor = pages(name)
+def test_ids_too_large_for_the_database_are_404_for_every_url(matrix_pages, name):
+    method, _, visitor = matrix_pages(name)
     client = client_for(visitor)
     route = next(p for p in _app_patterns() if p.name == name).pattern
     for big in BIG_IDS:

@@ -13,50 +13,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes.accounts.sessions import REFRESH_SECONDS
-from quizzes.attempts.services import attempt_start
 from quizzes.classroom.services import students_bulk_create
 from tests import factories
-from tests.conftest import HTMX
-from tests.system.test_permission_matrix import MATRIX, VISITORS
+from tests.conftest import HTMX, client_for
+from tests.system.test_permission_matrix import MATRIX
 
 PASSWORD = "a-long-classroom-password"
 GET_PAGES = sorted(name for name, (method, _, _) in MATRIX.items() if method == "get")
-
-
-@pytest.fixture
-def pages(school):
-    """Each GET page of the permission matrix, as its URL and the client of the visitor it is for."""
-    quiz_set = school.assignment.quiz_set
-    quiz_set.owner = school.teacher
-    quiz_set.save()
-    objects = {
-        "assignment": school.assignment.pk,
-        "attempt": attempt_start(student=school.student, assignment=school.assignment).pk,
-        "classroom": school.classroom.pk,
-        "classmate": school.classmate.pk,
-        "student": school.student.pk,
-        "quiz_set": quiz_set.pk,
-        "question": school.questions["single"].pk,
-        "own_question": factories.QuestionFactory(owner=school.teacher).pk,
-    }
-
-    def page(name: str) -> tuple[str, Client]:
-        _, arguments, expected = MATRIX[name]
-        kwargs = {key: objects[value] if isinstance(value, str) else value for key, value in arguments.items()}
-        teachers = dict(zip(VISITORS, expected, strict=True))["teacher"] not in (403, 404)
-        client = Client()
-        client.force_login(school.teacher if teachers else school.student)
-        return reverse(name, kwargs=kwargs), client
-
-    return page
 
 
 # -- Cache-Control: no-store ------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", GET_PAGES)
-def test_no_page_of_a_signed_in_user_may_be_stored(pages, name):
-    url, client = pages(name)
+def test_no_page_of_a_signed_in_user_may_be_stored(matrix_pages, name):
+    _, url, visitor = matrix_pages(name)
+    client = client_for(visitor)
     for headers in ({}, HTMX):
         response = client.get(url, headers=headers)
         assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
@@ -67,8 +39,8 @@ def test_downloads_and_redirects_of_a_signed_in_user_are_not_stored_either(schoo
     client.force_login(school.teacher)
     csv = client.get(reverse("gradebook_csv", args=[school.classroom.pk]))
     assert csv["Content-Type"].startswith("text/csv") and "no-store" in csv["Cache-Control"]
-    redirect = client.post(reverse("class_archive", args=[school.classroom.pk]), {"confirm": "yes"})
-    assert "no-store" in redirect["Cache-Control"]
+    redirect = client.post(reverse("class_archive", args=[school.classroom.pk]), {"archived": "1"})
+    assert redirect.status_code == 302 and "no-store" in redirect["Cache-Control"]
 
 
 def test_static_files_stay_cacheable_for_a_signed_in_user(school, settings):
@@ -142,8 +114,9 @@ def test_a_student_who_left_the_computer_is_signed_out_after_the_idle_time(schoo
 
 
 @pytest.mark.parametrize("name", GET_PAGES)
-def test_head_answers_wherever_get_does(pages, name):
-    url, client = pages(name)
+def test_head_answers_wherever_get_does(matrix_pages, name):
+    _, url, visitor = matrix_pages(name)
+    client = client_for(visitor)
     get = client.get(url)
     head = client.head(url)
     assert head.status_code == get.status_code != 405
