@@ -2,6 +2,8 @@
 
 import csv
 import io
+import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -45,3 +47,14 @@ def test_csv_text_has_a_byte_order_mark_and_guards_every_text_cell():
         ["' @x", ""],
         ["Anna", "-3"],
     ]
+
+
+def test_every_csv_the_app_writes_goes_through_csv_text():
+    """A csv.writer anywhere else could write a teacher's or a student's text as a formula."""
+    package = Path(__file__).resolve().parents[1] / "quizzes"
+    writers = [
+        path.relative_to(package.parent).as_posix()
+        for path in package.rglob("*.py")
+        if path.name != "spreadsheet.py" and re.search(r"csv\.(writer|DictWriter)\(", path.read_text(encoding="utf-8"))
+    ]
+    assert writers == []

@@ -171,3 +171,30 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# -- Crafted input, shared classroom computers, the demo ----------------------------------------------------------
+# Kept together and apart from the rest; the middleware is inserted rather than written into MIDDLEWARE above.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    # Every response to a signed-in user says Cache-Control: no-store, so a shared computer's browser keeps no copy.
+    "quizzes.middleware.NoStoreForSignedInMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    # Moves a signed-in user's session expiry forward with use (quizzes/accounts/sessions.py).
+    "quizzes.accounts.sessions.SessionLengthMiddleware",
+)
+MIDDLEWARE.insert(
+    # After the middleware that sets the pages' headers (CSP, frames), so our 400 page has them too.
+    MIDDLEWARE.index("django_htmx.middleware.HtmxMiddleware") + 1,
+    # A request we cannot read faithfully (a charset other than UTF-8, a NUL character) gets our 400 page.
+    "quizzes.middleware.UnreadableRequestMiddleware",
+)
+# A student's sign-in ends when the browser closes and after an hour without a request; a teacher's or an admin's
+# after twelve hours without one. Django keeps a session that ends with the browser for SESSION_COOKIE_AGE on the
+# server, so that is the student's idle time.
+STUDENT_SESSION_IDLE_SECONDS = int(os.environ.get("STUDENT_SESSION_IDLE_SECONDS", 60 * 60))
+TEACHER_SESSION_IDLE_SECONDS = int(os.environ.get("TEACHER_SESSION_IDLE_SECONDS", 12 * 60 * 60))
+SESSION_COOKIE_AGE = STUDENT_SESSION_IDLE_SECONDS
+# manage.py demo creates an administrator whose password the README publishes: production settings refuse it.
+DEMO_ALLOWED = True

@@ -15,7 +15,7 @@ from quizzes.classroom.services import JoinCodeGuesses
 from quizzes.throttle import client_address
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     """Signing up with a class code. Wrong codes and taken usernames count against the address (JoinCodeGuesses)
     and past the limit are refused with 429; a taken username is told only with a working code (SignupForm)."""

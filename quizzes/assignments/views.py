@@ -35,7 +35,7 @@ ACCOMMODATIONS = f"{TEMPLATES}/accommodations.html"
 
 
 @teacher_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def assignment_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     quiz_set = assignable_quiz_set(request.user, pk)
     form = AssignmentCreateForm(request.POST or None, teacher=request.user, quiz_set=quiz_set)
@@ -63,7 +63,7 @@ def assignment_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @teacher_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def assignment_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The assignment in words, its counts, and (POST) a change of its settings."""
     assignment = teacher_assignment(request.user, pk)
@@ -137,11 +137,11 @@ def assignment_reopen(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @teacher_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def accommodation_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The class's students with what each has beyond the settings; POST sets (or, with `clear`, removes) one."""
     assignment = teacher_assignment(request.user, pk)
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD: only show
         rows = accommodation_rows(assignment)
         chosen = next((row for row in rows if str(row.student.pk) == request.GET.get("student")), None)
         form = AccommodationForm.for_row(chosen, assignment=assignment)

@@ -193,8 +193,23 @@ def attempt_submit(*, attempt: Attempt, now=None, auto: bool = False, by_student
     return attempt
 
 
+def submit_if_time_is_up(attempt: Attempt, now=None) -> bool:
+    """Submit a timed attempt whose deadline has come; True when it is (now) submitted.
+
+    The pages ask this: the timer on the page counts down to the deadline, so from then on a page shows no question,
+    only that time is up. The grace period after the deadline is for an answer already on its way (the answer view
+    asks submit_if_expired before saving it, then this), not for answering on."""
+    if attempt.is_submitted:
+        return True
+    if attempt.time_is_up(now):
+        attempt_submit(attempt=attempt, now=now, auto=True)
+        attempt.refresh_from_db()
+        return True
+    return False
+
+
 def submit_if_expired(attempt: Attempt, now=None) -> bool:
-    """Submit a timed attempt whose time has run out; True when it is (now) submitted."""
+    """Submit a timed attempt whose time and grace period have run out; True when it is (now) submitted."""
     if attempt.is_submitted:
         return True
     if attempt.is_expired(now):

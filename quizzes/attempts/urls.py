@@ -5,10 +5,10 @@ from django.urls import path
 from quizzes.attempts import views
 
 urlpatterns = [
-    path("assignments/<int:pk>/start/", views.start, name="assignment_start"),
-    path("attempts/<int:pk>/", views.attempt, name="attempt"),
-    path("attempts/<int:pk>/questions/<int:position>/", views.answer, name="attempt_answer"),
-    path("attempts/<int:pk>/finish/", views.finish, name="attempt_finish"),
-    path("attempts/<int:pk>/submit/", views.submit, name="attempt_submit"),
-    path("attempts/<int:pk>/results/", views.results, name="attempt_results"),
+    path("assignments/<id:pk>/start/", views.start, name="assignment_start"),
+    path("attempts/<id:pk>/", views.attempt, name="attempt"),
+    path("attempts/<id:pk>/questions/<id:position>/", views.answer, name="attempt_answer"),
+    path("attempts/<id:pk>/finish/", views.finish, name="attempt_finish"),
+    path("attempts/<id:pk>/submit/", views.submit, name="attempt_submit"),
+    path("attempts/<id:pk>/results/", views.results, name="attempt_results"),
 ]

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import push_url
 
 from quizzes.attempts.cards import QuizCard, reviewed_responses
@@ -27,16 +27,18 @@ from quizzes.attempts.services import (
     attempt_submit,
     response_record,
     submit_if_expired,
+    submit_if_time_is_up,
 )
 from quizzes.bank.answers import AnswerError, parse_answer
 from quizzes.htmx import HtmxHttpRequest, redirect_page, refused, render_page_or_partial
 from quizzes.permissions import correct_answers_visible, review_visible
 
 TAKE = "quizzes/attempts/take.html"
+TIME_UP_ANSWER_SAVED = "Time is up: your last answer was saved and your quiz submitted."
 
 
 @login_required
-@require_GET
+@require_safe
 def home(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_teacher:
         return redirect("teacher_dashboard")
@@ -46,7 +48,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     cards = student_assignment_cards(request.user)
     return render(request, "quizzes/attempts/dashboard.html", {"cards": cards, "now": timezone.now()})
@@ -82,10 +84,10 @@ def _not_in_class(request: HtmxHttpRequest, attempt, refusal: NotInClass) -> Htt
 
 
 @login_required
-@require_GET
+@require_safe
 def attempt(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     attempt, positions = student_attempt_and_positions(request.user, pk)
-    if submit_if_expired(attempt):
+    if submit_if_time_is_up(attempt):
         return redirect_page(request, reverse("attempt_results", args=[attempt.pk]))
     position = _requested_position(request)
     card = QuizCard.load(attempt, positions, position)
@@ -120,6 +122,9 @@ def answer(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
         return _closed(request, attempt, str(closed))
     except NotInClass as refusal:
         return _not_in_class(request, attempt, refusal)
+    if submit_if_time_is_up(attempt):
+        # Saved within the grace period: the timer had reached zero, so no next question.
+        return _closed(request, attempt, TIME_UP_ANSWER_SAVED, status=200)
     after = card.after_answer(following_card, kept_earlier=recorded.kept_earlier)
     if after.finished:
         return redirect_page(request, reverse("attempt_finish", args=[attempt.pk]))
@@ -131,10 +136,10 @@ def answer(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def finish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     attempt = student_attempt(request.user, pk)
-    if submit_if_expired(attempt):
+    if submit_if_time_is_up(attempt):
         return redirect("attempt_results", attempt.pk)
     responses = attempt_questions(attempt)
     unanswered = [r for r in responses if not r.is_answered]
@@ -156,10 +161,10 @@ def submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET"])
+@require_safe
 def results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     attempt = student_attempt(request.user, pk)
-    if not submit_if_expired(attempt):
+    if not submit_if_time_is_up(attempt):
         return redirect("attempt", attempt.pk)
     context = {"attempt": attempt, "review": review_visible(attempt)}
     if context["review"]:

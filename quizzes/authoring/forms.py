@@ -18,8 +18,8 @@ from django.http import QueryDict
 from quizzes.authoring.draw import Rule
 from quizzes.authoring.selectors import BankFilter
 from quizzes.authoring.services import MAX_RULE_COUNT
+from quizzes.bank.numbers import QUESTION_NUMBER, NumberError, NumberOutOfRange, read_number
 from quizzes.bank.types import REGISTRY, question_type
-from quizzes.bank.types.base import parse_number
 from quizzes.models import Question, QuizSet, Source, Topic
 
 MAX_SEARCH_LENGTH = 100
@@ -387,9 +387,14 @@ class OwnQuestionForm(forms.Form):
             if too_long:
                 self.add_error(name, f"Line {too_long} is longer than {limit} characters.")
         for name in ("number", "tolerance"):
-            number = parse_number(cleaned.get(name)) if name in self.fields else None
-            if number is not None and (abs(number) >= 10**10 or number.normalize().as_tuple().exponent < -4):
-                self.add_error(name, "Use a number below 10,000,000,000 with at most 4 decimal places.")
+            if name not in self.fields:
+                continue
+            try:
+                read_number(cleaned.get(name), QUESTION_NUMBER)
+            except NumberOutOfRange as error:
+                self.add_error(name, str(error))
+            except NumberError:
+                pass  # not a number at all: the bank's rules say so, as for every question
         return cleaned
 
     def question_dict(self) -> dict:

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import Truncator
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from quizzes.authoring.forms import (
     AddQuestionForm,
@@ -54,7 +54,7 @@ FORM = f"{TEMPLATES}/question_form.html"
 
 
 @teacher_required
-@require_GET
+@require_safe
 def set_list(request: HtmxHttpRequest) -> HttpResponse:
     quiz_sets = teacher_quiz_sets(request.user)
     rows = [(quiz_set, rule_summary(quiz_set) if quiz_set.is_random else "") for quiz_set in quiz_sets]
@@ -62,7 +62,7 @@ def set_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @teacher_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def set_create(request: HtmxHttpRequest) -> HttpResponse:
     form = QuizSetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -91,7 +91,7 @@ def _builder_context(request: HtmxHttpRequest, quiz_set: QuizSet, query: QueryDi
 
 
 @teacher_required
-@require_GET
+@require_safe
 def set_builder(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The whole builder, or (HTMX) just the bank's results as the filters change."""
     quiz_set = teacher_quiz_set(request.user, pk)
@@ -201,7 +201,7 @@ def set_rule(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @teacher_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def set_rule_count(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """How many bank questions fit the rule as it stands in the form, before it is saved (HTMX: just the count).
     Saves nothing; the button that asks without JavaScript posts, to keep the form's CSRF token out of the URL."""
@@ -213,7 +213,7 @@ def set_rule_count(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @teacher_required
-@require_GET
+@require_safe
 def set_preview_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The set as a student sees it, with the answers for the teacher; no attempt is made."""
     quiz_set = teacher_quiz_set(request.user, pk)
@@ -251,7 +251,7 @@ def _form_page(request: HtmxHttpRequest, form: OwnQuestionForm, *, question=None
 
 
 @teacher_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def question_create(request: HtmxHttpRequest) -> HttpResponse:
     """First the type (?type=), then the form for that type."""
     quiz_set = _target_set(request)
@@ -280,7 +280,7 @@ def question_create(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @teacher_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def question_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     question = teacher_question(request.user, pk)
     quiz_set = _target_set(request)

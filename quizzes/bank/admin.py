@@ -17,7 +17,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.text import Truncator
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from quizzes.bank.admin_forms import (
     GiftConfirmForm,
@@ -268,14 +268,14 @@ class QuestionAdmin(admin.ModelAdmin):
                 "import-gift/", self.admin_site.admin_view(self.import_gift_view), name="quizzes_question_import_gift"
             ),
             path(
-                "<int:object_id>/preview/",
+                "<id:object_id>/preview/",
                 self.admin_site.admin_view(self.preview_view),
                 name="quizzes_question_preview",
             ),
         ]
         return own + super().get_urls()
 
-    @method_decorator(require_GET)
+    @method_decorator(require_safe)
     def preview_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """The question as a student sees it, then its answer, explanation and evidence."""
         question = get_object_or_404(Question.objects.with_answers().prefetch_related("topics"), pk=object_id)
@@ -284,7 +284,7 @@ class QuestionAdmin(admin.ModelAdmin):
         card = QuestionPreview(present(question, seed=question.pk, shuffle_choices=True))
         return render(request, PREVIEW_TEMPLATE, {"card": card, "question": question})
 
-    @method_decorator(require_http_methods(["GET", "POST"]))
+    @method_decorator(require_http_methods(["GET", "HEAD", "POST"]))
     def import_gift_view(self, request: HttpRequest) -> HttpResponse:
         """Upload a GIFT file and see the dry run's report; confirm to import, and see what was created."""
         if not self.has_add_permission(request):

@@ -7,13 +7,13 @@ read and written by its module in quizzes/bank/types/.
 from __future__ import annotations
 
 import random
-from decimal import Decimal
 from pathlib import Path
 
 import yaml
 from django.conf import settings
 from django.db import transaction
 
+from quizzes.bank.numbers import QUESTION_POINTS, read_number
 from quizzes.bank.rules import bank_problems
 from quizzes.bank.types import question_type
 from quizzes.models import AcceptedAnswer, Choice, Citation, MatchingPair, OrderingItem, Question, Source, Topic
@@ -75,7 +75,7 @@ def _save_question(data: dict, *, sources: dict[str, Source], topics: dict[str, 
         "explanation": str(data.get("explanation") or "").strip(),
         "difficulty": int(data.get("difficulty", 2)),
         "status": data.get("status", Question.Status.PUBLISHED),
-        "points": Decimal(str(data.get("points", 1))),
+        "points": read_number(data.get("points", 1), QUESTION_POINTS),
         **question_type(data["type"]).question_fields(data),
     }
     key = data.get("key") or ""

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from quizzes.bank.numbers import ANY_NUMBER, NotANumber, NumberOutOfRange, read_number, shown
 from quizzes.bank.rules import question_problems
-from quizzes.bank.types.base import parse_number
 
 # How we read GIFT, where the Moodle docs leave room (see "GIFT format" in the Moodle docs):
 # - We follow Moodle's own importer (question/format/gift/format.php): lines are trimmed, a blank line
@@ -348,13 +348,16 @@ def _numeric_value(value: str) -> tuple[Decimal, Decimal]:
 
 
 def _decimal(text: str) -> Decimal:
+    """A number of the file within quizzes.bank.numbers.ANY_NUMBER, before any arithmetic or formatting: "1e999999999"
+    is a number to Decimal, and writing it out takes a billion digits. Whether the question can hold it is the
+    bank's rules' business (Numeric.problems)."""
+    text = text.strip(_TRIM)
     try:
-        number = Decimal(text.strip(_TRIM))
-    except InvalidOperation:
-        number = Decimal("NaN")
-    if not number.is_finite():
-        raise _Malformed(f"numeric answer {text.strip(_TRIM)!r} is not a number")
-    return number
+        return read_number(text, ANY_NUMBER)
+    except NumberOutOfRange:
+        raise _Skip(f"numeric answer {shown(text)} is not {ANY_NUMBER.wanted}") from None
+    except NotANumber:
+        raise _Malformed(f"numeric answer {shown(text)} is not a number") from None
 
 
 def _read_matching(answer: str) -> tuple[dict, list[str]]:
@@ -477,11 +480,15 @@ def _write_short_text(question: dict) -> list[str]:
 
 
 def _write_numeric(question: dict) -> list[str]:
-    number, tolerance = parse_number(question.get("number")), parse_number(question.get("tolerance", 0))
-    for value, parsed in ((question.get("number"), number), (question.get("tolerance", 0), tolerance)):
-        if parsed is None:
-            raise ValueError(f"cannot export numeric question: {value!r} is not a number")
-    return [f"#{_number_text(number)}:{_number_text(tolerance)}"]
+    numbers = []
+    for value in (question.get("number"), question.get("tolerance", 0)):
+        try:
+            numbers.append(read_number(value, ANY_NUMBER))
+        except NotANumber:
+            raise ValueError(f"cannot export numeric question: {value!r} is not a number") from None
+        except NumberOutOfRange as error:
+            raise ValueError(f"cannot export numeric question: {value!r}: {error}") from None
+    return [f"#{_number_text(numbers[0])}:{_number_text(numbers[1])}"]
 
 
 def _write_matching(question: dict) -> list[str]:

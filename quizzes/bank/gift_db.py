@@ -11,16 +11,16 @@ becomes in the bank:
   citation: ``source`` only names, in the report, the document to quote from before publishing;
 - a matching question whose left sides are exactly 1, 2, 3, ... is read back as the ordering question
   our export wrote it from;
-- a question is skipped, with the reason, when gift.py skips it, when its prompt repeats a question of
-  the bank or an earlier one of the file (check_bank's "duplicate prompt"), or when a part does not fit
-  the database (a choice over 500 characters, a number with more than 4 decimal places, ...);
+- a question is skipped, with the reason, when gift.py skips it (the bank's rules refuse it, such as a number
+  with more than 4 decimal places: see quizzes/bank/numbers.py), when its prompt repeats a question of the bank
+  or an earlier one of the file (check_bank's "duplicate prompt"), or when a part does not fit the database (a
+  choice over 500 characters, ...);
 - the import is all or nothing (one transaction); a syntax error imports nothing unless ``keep_good``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -42,9 +42,6 @@ _TEXT_LIMITS = (
     ("pairs", 0, MatchingPair._meta.get_field("left").max_length, "left side of a matching pair"),
     ("pairs", 1, MatchingPair._meta.get_field("right").max_length, "right side of a matching pair"),
 )
-_NUMBER_FIELD = Question._meta.get_field("number")
-_MAX_DECIMALS = _NUMBER_FIELD.decimal_places
-_MAX_WHOLE_DIGITS = _NUMBER_FIELD.max_digits - _NUMBER_FIELD.decimal_places
 
 
 class GiftFileError(ValueError):
@@ -283,13 +280,6 @@ def _database_problem(question: dict) -> str:
             text = str(value if index is None else value[index] if isinstance(value, list) else value.get(index, ""))
             if len(text) > limit:
                 return f"{what} is longer than {limit} characters: {text[:40]!r}..."
-    if question["type"] == "numeric":
-        for name in ("number", "tolerance"):
-            number = Decimal(str(question.get(name, 0)))
-            if -number.as_tuple().exponent > _MAX_DECIMALS and number != round(number, _MAX_DECIMALS):
-                return f"numeric {name} {question[name]} has more than {_MAX_DECIMALS} decimal places"
-            if abs(number) >= 10**_MAX_WHOLE_DIGITS:
-                return f"numeric {name} {question[name]} is too large (at most {_MAX_WHOLE_DIGITS} digits)"
     return ""
 
 

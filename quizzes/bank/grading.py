@@ -19,7 +19,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
+
+from quizzes.bank.numbers import ANY_NUMBER, MAX_NUMBER_TEXT, NotANumber, NumberError, read_number
 
 _APOSTROPHES = "'’‘ʼʹ′`´"
 _NOT_WORD = re.compile(r"[^\w]+")
@@ -58,18 +60,26 @@ def normalise_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def parse_decimal(text: str) -> Decimal | None:
-    """A number as students type it: '10', ' 10.5 ', '1,000', '10,5'."""
-    cleaned = str(text).strip().replace(" ", "").replace("\u00a0", "")
+def read_answer_number(text: str) -> Decimal:
+    """A number as students type it: '10', ' 10.5 ', '1,000', '10,5', within quizzes.bank.numbers.ANY_NUMBER;
+    NumberError (NotANumber or NumberOutOfRange, with a message for the student) otherwise."""
+    text = str(text)
+    if len(text) > MAX_NUMBER_TEXT:
+        raise NotANumber(f"A number is at most {MAX_NUMBER_TEXT} characters long.")
+    cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
     if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", cleaned):
         cleaned = cleaned.replace(",", "")
     elif re.fullmatch(r"-?\d+,\d+", cleaned):
         cleaned = cleaned.replace(",", ".")
+    return read_number(cleaned, ANY_NUMBER)
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """read_answer_number's number, or None when the text is not a number within its limits."""
     try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
+        return read_answer_number(text)
+    except NumberError:
         return None
-    return number if number.is_finite() else None
 
 
 def grade(key: AnswerKey, answer) -> Grade:

@@ -13,6 +13,7 @@ import re
 import sys
 from pathlib import Path
 
+from quizzes.bank.numbers import QUESTION_POINTS, NotANumber, NumberOutOfRange, read_number, shown
 from quizzes.bank.types import REGISTRY, VALUES
 from quizzes.bank.types.base import collapse_whitespace
 
@@ -62,9 +63,22 @@ def question_problems(
     unknown_topics = [t for t in question.get("topics") or [] if t not in known_topics]
     if unknown_topics:
         problems.append(f"unknown topics {', '.join(map(str, unknown_topics))}")
+    problems += _points_problems(question.get("points", 1))
     problems += _citation_problems(question, source_texts, published and require_evidence)
     problems += REGISTRY[qtype].problems(question)
     return problems
+
+
+def _points_problems(points: object) -> list[str]:
+    """Points must be more than 0 and fit Question.points (quizzes.bank.numbers.QUESTION_POINTS)."""
+    try:
+        if read_number(points, QUESTION_POINTS) <= 0:
+            return [f"points {shown(points)} must be more than 0"]
+    except NotANumber:
+        return [f"points {shown(points)} is not a number"]
+    except NumberOutOfRange:
+        return [f"points {shown(points)} is not {QUESTION_POINTS.wanted}"]
+    return []
 
 
 def _citation_problems(question: dict, source_texts: dict[str, str] | None, required: bool) -> list[str]:

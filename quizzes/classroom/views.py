@@ -11,7 +11,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from quizzes.classroom.forms import ArchiveForm, ClassroomForm, JoinForm, RosterAddForm
 from quizzes.classroom.names import RosterError
@@ -42,7 +42,7 @@ DETAIL = f"{TEMPLATES}/detail.html"
 
 
 @teacher_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def class_create(request: HtmxHttpRequest) -> HttpResponse:
     form = ClassroomForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -53,7 +53,7 @@ def class_create(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @teacher_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def class_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     classroom = teacher_classroom(request.user, pk)
     form = ClassroomForm(request.POST or None, initial={"name": classroom.name})
@@ -92,7 +92,7 @@ def class_regenerate_code(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @teacher_required
-@require_GET
+@require_safe
 def class_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     classroom = teacher_classroom(request.user, pk)
     return render(request, DETAIL, _detail_context(request, classroom))
@@ -134,12 +134,12 @@ def _enrollment(classroom: Classroom, student_pk: int) -> Enrollment:
 
 
 @teacher_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def roster_remove(request: HtmxHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     """GET asks for confirmation (a page, or a box on the roster under HTMX); POST removes."""
     classroom = teacher_classroom(request.user, pk)
     student = _enrollment(classroom, student_pk).student
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD: only show
         context = {"classroom": classroom, "student": student}
         return render_page_or_partial(request, f"{TEMPLATES}/remove.html", "confirm", context)
     enrollment_remove(classroom=classroom, student=student)
@@ -165,14 +165,14 @@ def roster_restore(request: HtmxHttpRequest, pk: int, student_pk: int) -> HttpRe
 @never_cache
 @sensitive_post_parameters()
 @teacher_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def roster_password(request: HtmxHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     """GET asks for confirmation; POST gives the student a new one-time password, shown on this answer only.
     Only for the accounts this teacher may reset (the roster shows no button for the others): a 403 says why."""
     classroom = teacher_classroom(request.user, pk)
     enrollment = _enrollment(classroom, student_pk)
     context = {"classroom": classroom, "student": enrollment.student}
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD: only show
         refusal = password_reset_refusal(request.user, enrollment.student)
         if refusal:
             return _problem(request, classroom, refusal, status=403)
@@ -190,7 +190,7 @@ def roster_password(request: HtmxHttpRequest, pk: int, student_pk: int) -> HttpR
 
 @never_cache
 @teacher_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def roster_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The form; a valid POST answers with the sheet of new accounts, the only place their passwords appear."""
     classroom = teacher_classroom(request.user, pk)
@@ -240,7 +240,7 @@ def _login_url(request: HtmxHttpRequest) -> str:
 
 
 @teacher_required
-@require_GET
+@require_safe
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     """Active classes and their assignments; ?archived=1 lists the archived classes instead."""
     board = teacher_dashboard(request.user, archived=request.GET.get("archived") == "1")
@@ -248,7 +248,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def join(request: HtmxHttpRequest) -> HttpResponse:
     """Joining by class code; wrong codes are counted (JoinCodeGuesses) and past the limit refused with 429."""
     guesses = JoinCodeGuesses(address=client_address(request), student=request.user)

@@ -6,8 +6,6 @@ to quizzes/scores.py.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -37,7 +35,7 @@ from quizzes.models import Assignment, Attempt, Classroom, Enrollment, Question,
 from quizzes.permissions import review_visible
 from quizzes.scores import arithmetic as scores
 from quizzes.scores.arithmetic import AttemptFacts, Counted
-from quizzes.spreadsheet import spreadsheet_safe
+from quizzes.spreadsheet import csv_text
 
 # An attempt's percent computed by the database (its state too: AttemptQuerySet.with_state), so that thousands of
 # rows need no Decimal or datetime parsing in Python. A max_score of 0 gives NULL rather than a division error.
@@ -282,27 +280,17 @@ def class_gradebook(classroom: Classroom, *, sort: str = SORT_NAME, order: str =
 
 def gradebook_csv(gradebook: Gradebook) -> str:
     """One row per student: name, username, status, a percent (or nothing) per assignment, then the average.
-    With a byte order mark, so spreadsheets read accented names correctly."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(
-        ["Student", "Username", "Status"]
-        + [spreadsheet_safe(c.assignment.display_title) for c in gradebook.columns]
-        + ["Average"]
-    )
+    Formula-safe, with a byte order mark (quizzes.spreadsheet.csv_text)."""
+    header = ["Student", "Username", "Status"] + [c.assignment.display_title for c in gradebook.columns] + ["Average"]
+    rows = []
     for row in gradebook.rows:
         percents = [scores.whole_percent(c.percent) for c in row.counted]
-        writer.writerow(
-            [
-                spreadsheet_safe(row.student.display_name),
-                spreadsheet_safe(row.student.username),
-                "left" if row.left else "in class",
-            ]
+        rows.append(
+            [row.student.display_name, row.student.username, "left" if row.left else "in class"]
             + ["" if p is None else p for p in percents]
             + ["" if row.average_shown is None else row.average_shown]
         )
-    return out.getvalue()
+    return csv_text(header, rows)
 
 
 # -- One student in one class -----------------------------------------------------------------------------------

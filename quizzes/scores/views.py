@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from quizzes.attempts.cards import reviewed_responses
 from quizzes.htmx import HtmxHttpRequest, render_page_or_partial
@@ -24,7 +24,7 @@ TEMPLATES = "quizzes/scores"
 
 
 @teacher_required
-@require_GET
+@require_safe
 def gradebook(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Sorted by ?sort=name|average|a<assignment id> and ?order=asc|desc; HTMX swaps only the table."""
     classroom = teacher_classroom(request.user, pk)
@@ -35,7 +35,7 @@ def gradebook(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @teacher_required
-@require_GET
+@require_safe
 def gradebook_csv(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     classroom = teacher_classroom(request.user, pk)
     filename = f"{slugify(classroom.name) or 'class'}-gradebook-{timezone.localdate():%Y-%m-%d}.csv"
@@ -47,14 +47,14 @@ def gradebook_csv(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @teacher_required
-@require_GET
+@require_safe
 def student_record(request: HtmxHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     record = selectors_scores.student_record(teacher_classroom(request.user, pk), student_pk)
     return render(request, f"{TEMPLATES}/student_record.html", {"record": record})
 
 
 @teacher_required
-@require_GET
+@require_safe
 def teacher_attempt(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     attempt = taught_attempt(request.user, pk)
     return render(
@@ -65,7 +65,7 @@ def teacher_attempt(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @teacher_required
-@require_GET
+@require_safe
 def assignment_results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """While the assignment is open the results region asks this URL again every few seconds (HTMX)."""
     results = selectors_scores.assignment_results(teacher_assignment(request.user, pk))
@@ -73,7 +73,7 @@ def assignment_results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @student_required
-@require_GET
+@require_safe
 def student_history(request: HtmxHttpRequest) -> HttpResponse:
     now = timezone.now()
     context = {

@@ -255,6 +255,55 @@ def test_answer_within_the_grace_period_is_kept(school, student_client):
     assert first.is_answered
 
 
+# -- The timer and the grace period: the page counts down to the deadline; the grace period after it only takes an
+# answer already on its way, so no page shows a question once the timer has reached zero.
+
+
+def timed_attempt(school, client, *, deadline_in: timedelta) -> Attempt:
+    school.assignment.time_limit_minutes = 10
+    school.assignment.save()
+    attempt = start(client, school.assignment)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() + deadline_in)
+    return attempt
+
+
+def test_the_timer_counts_down_to_the_deadline_not_to_the_end_of_the_grace_period(school, student_client):
+    attempt = timed_attempt(school, student_client, deadline_in=timedelta(seconds=90))
+    page = student_client.get(reverse("attempt", args=[attempt.pk])).content.decode()
+    assert 'data-seconds-left="90"' in page or 'data-seconds-left="89"' in page
+    assert "1:30 left" in page or "1:29 left" in page
+
+
+@pytest.mark.parametrize("page", ["attempt", "attempt_finish", "attempt_results"])
+def test_once_the_deadline_has_come_a_page_says_time_is_up_even_within_the_grace_period(school, student_client, page):
+    attempt = timed_attempt(school, student_client, deadline_in=-timedelta(seconds=5))
+    response = student_client.get(reverse(page, args=[attempt.pk]), follow=True)
+    assert response.redirect_chain[-1:] in ([], [(reverse("attempt_results", args=[attempt.pk]), 302)])
+    text = unescape(response.content.decode())
+    assert "Time ran out, so your quiz was submitted" in text
+    assert 'name="answer"' not in text and "left</span>" not in text
+    attempt.refresh_from_db()
+    assert attempt.is_submitted and attempt.auto_submitted
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_an_answer_on_its_way_at_the_deadline_is_kept_and_then_time_is_up(school, student_client, htmx):
+    attempt = timed_attempt(school, student_client, deadline_in=-timedelta(seconds=5))
+    first = attempt.responses.get(position=1)
+    response = student_client.post(
+        answer_url(attempt, 1), form_for(attempt, first.question), headers=HTMX if htmx else {}
+    )
+    if htmx:
+        assert response.status_code == 200
+        assert "Time is up: your last answer was saved and your quiz submitted." in response.content.decode()
+        assert "Question 2 of" not in response.content.decode()
+    else:
+        assert response.status_code == 302 and response.url == reverse("attempt_results", args=[attempt.pk])
+    first.refresh_from_db()
+    attempt.refresh_from_db()
+    assert first.is_answered and attempt.is_submitted and attempt.auto_submitted and attempt.score == 1
+
+
 def test_timer_shows_on_a_timed_quiz(school, student_client):
     school.assignment.time_limit_minutes = 10
     school.assignment.save()

@@ -82,7 +82,8 @@ def test_export_bank_jsonl_has_the_documented_keys(bank):
 
 def test_export_bank_csv_has_a_header_and_a_row_per_question(bank):
     text = run("export_bank", "--format", "csv")
-    assert text.splitlines()[0].startswith("id,source_file,type,prompt,answer")
+    assert text.startswith("\ufeffid,source_file,type,prompt,answer")
+    text = text.removeprefix("\ufeff")
 
     assert len(list(csv.DictReader(StringIO(text)))) == bank
 

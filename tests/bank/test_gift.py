@@ -701,11 +701,11 @@ EXPECTED = {
     "GIFT-grammar-PEG.js__multiLineFeedback1.gift": ({"single": 2}, {}),
     "GIFT-grammar-PEG.js__escapeAll.gift": ({"single": 1}, {}),
     # Single: Grant's tomb and the three missing-word ones. Multiple: "What two people". True/false: {T},
-    # {FALSE#..#..}, {TRUE#..#..}, {t#bien}. Short: two. Matching: countries. Numerical: five. Then an essay
-    # {} and a description with no braces.
+    # {FALSE#..#..}, {TRUE#..#..}, {t#bien}. Short: two. Matching: countries. Numerical: four, and 3.14159 skipped
+    # (more decimal places than a question keeps). Then an essay {} and a description with no braces.
     "pygiftparser__gift_file_categories.txt": (
-        {"single": 4, "multiple": 1, "true_false": 4, "short_text": 2, "matching": 1, "numeric": 5},
-        {"essay": 1, "description": 1},
+        {"single": 4, "multiple": 1, "true_false": 4, "short_text": 2, "matching": 1, "numeric": 4},
+        {"essay": 1, "description": 1, "numeric": 1},
     ),
     # { TRUE } / { FALSE } x4, nineteen "=" among "~" questions, seventeen "=%100%" short answers (two in [html]).
     "pygiftparser__test5.txt": ({"true_false": 4, "single": 19, "short_text": 17}, {}),
@@ -824,12 +824,12 @@ def test_pygiftparser_categories_file():
     items = read_shared("pygiftparser__gift_file_categories.txt")
     topics = [item.question["topics"][0] if item.question and item.question["topics"] else "" for item in items]
     assert Counter(topics) == {
-        "": 6,  # four before the first $CATEGORY, and the skipped essay and description
+        "": 7,  # four before the first $CATEGORY, and the skipped essay, description and 3.14159
         "TrueFalseCategory": 2,
         "ShortCategory": 2,
         "MatchingCategory": 1,
         "MissingCategory": 3,
-        "NumericalCategory": 5,
+        "NumericalCategory": 4,
     }
     by_line = {item.line: item for item in items}
     assert by_line[26].question["feedback_wrong"] == "bien"

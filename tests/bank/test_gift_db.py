@@ -169,7 +169,10 @@ def test_rules_broken_at_import_are_reasons_to_skip(db, tmp_path):
     output = run("import_gift", gift_file(tmp_path, text))
     assert "line 1: skipped: matching question has 2 pairs, fewer than 3" in output
     assert "line 3: skipped: essay question" in output
-    assert "line 5: skipped: numeric number 3.14159 has more than 4 decimal places" in output
+    assert (
+        "line 5: skipped: numeric answer '3.14159' is not a number between -10,000,000,000 and 10,000,000,000 "
+        "with at most 4 decimal places" in output
+    )
     assert "line 7: skipped: choice text is longer than 500 characters" in output
     assert "line 9: skipped: description (no answer block)" in output
     assert not Question.objects.exists()

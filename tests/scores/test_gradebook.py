@@ -380,8 +380,12 @@ def test_csv_opens_in_the_csv_module_with_a_byte_order_mark(school, teacher_clie
 def test_csv_cells_cannot_run_as_formulas(school, teacher_client):
     school.student.first_name = "=HYPERLINK(1)"
     school.student.save()
+    school.assignment.title = "@SUM(1+1)"
+    school.assignment.save()
     response = teacher_client.get(reverse("gradebook_csv", args=[school.classroom.pk]))
-    assert "'=HYPERLINK(1) Test" in response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][3] == "'@SUM(1+1)"
+    assert "'=HYPERLINK(1) Test" in [row[0] for row in rows]
 
 
 def test_gradebook_page_has_the_csv_button(school, teacher_client):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import unicodedata
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 MAX_TEXT_ANSWER = 500
 
@@ -21,17 +21,6 @@ class AnswerError(ValueError):
 
 def collapse_whitespace(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-def parse_number(value) -> Decimal | None:
-    """A number as the bank's dict form holds it (YAML, the builder's form), or None."""
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
 
 
 def pick(value: str | None, options: list, what: str):

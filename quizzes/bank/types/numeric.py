@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from quizzes.bank.grading import parse_decimal
-from quizzes.bank.types.base import AnswerError, TypedAnswer, parse_number
-
-MAX_NUMBER_TEXT = 50
+from quizzes.bank.grading import parse_decimal, read_answer_number
+from quizzes.bank.numbers import QUESTION_NUMBER, NotANumber, NumberError, NumberOutOfRange, read_number, shown
+from quizzes.bank.types.base import AnswerError, TypedAnswer
 
 
 def format_number(number: Decimal | None, tolerance: Decimal | None = None) -> str:
@@ -30,18 +29,29 @@ class Numeric(TypedAnswer):
     form_parts = ("number", "tolerance")
 
     def problems(self, question: dict) -> list[str]:
+        """The number and tolerance must be numbers that Question.number and Question.tolerance can hold
+        (quizzes.bank.numbers.QUESTION_NUMBER), the tolerance 0 or more."""
         problems = []
-        if parse_number(question.get("number")) is None:
-            problems.append(f"numeric answer {question.get('number')!r} does not parse as a number")
-        tolerance = parse_number(question.get("tolerance", 0))
-        if tolerance is None or tolerance < 0:
-            problems.append(f"numeric tolerance {question.get('tolerance')!r} is not a number of 0 or more")
+        number, tolerance = question.get("number"), question.get("tolerance", 0)
+        try:
+            read_number(number, QUESTION_NUMBER)
+        except NotANumber:
+            problems.append(f"numeric answer {shown(number)} does not parse as a number")
+        except NumberOutOfRange:
+            problems.append(f"numeric answer {shown(number)} is not {QUESTION_NUMBER.wanted}")
+        try:
+            if read_number(tolerance, QUESTION_NUMBER) < 0:
+                problems.append(f"numeric tolerance {shown(tolerance)} is not a number of 0 or more")
+        except NotANumber:
+            problems.append(f"numeric tolerance {shown(tolerance)} is not a number of 0 or more")
+        except NumberOutOfRange:
+            problems.append(f"numeric tolerance {shown(tolerance)} is not {QUESTION_NUMBER.wanted}")
         return problems
 
     def question_fields(self, data: dict) -> dict:
         return super().question_fields(data) | {
-            "number": Decimal(str(data["number"])),
-            "tolerance": Decimal(str(data.get("tolerance", 0))),
+            "number": read_number(data["number"], QUESTION_NUMBER),
+            "tolerance": read_number(data.get("tolerance", 0), QUESTION_NUMBER),
         }
 
     def to_dict(self, question) -> dict:
@@ -60,8 +70,12 @@ class Numeric(TypedAnswer):
         text = str(data.get("answer", "")).strip()
         if not text:
             raise AnswerError("Type a number.")
-        if len(text) > MAX_NUMBER_TEXT or parse_decimal(text) is None:
-            raise AnswerError("Type a number, such as 10 or 2.5.")
+        try:
+            read_answer_number(text)
+        except NumberOutOfRange as error:
+            raise AnswerError(str(error)) from None
+        except NumberError:
+            raise AnswerError("Type a number, such as 10 or 2.5.") from None
         return text
 
     def right_answer(self, question):

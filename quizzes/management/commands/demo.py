@@ -2,8 +2,9 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -52,9 +53,31 @@ def _quiz_set(title: str, description: str, questions: list[Question], owner: Us
 
 
 class Command(BaseCommand):
-    help = "Set up the demo: migrate, load the bank, create demo users, a class and two assignments."
+    help = (
+        "Set up the demo: migrate, load the bank, create demo users, a class and two assignments. Refused under "
+        "production settings (it creates an administrator whose password the README publishes) unless "
+        "--allow-production is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Run even under production settings, creating the demo administrator with the published password.",
+        )
 
     def handle(self, *args, **options):
+        if not settings.DEMO_ALLOWED and not options["allow_production"]:
+            raise CommandError(
+                "Refused: these are production settings, and the demo creates an administrator, admin, whose "
+                f"password ({PASSWORD}) is published in the README. Run it against a development database; if you "
+                "really want the demo school here, run it again with --allow-production and change the demo "
+                "passwords at once."
+            )
+        if not settings.DEMO_ALLOWED:
+            self.stderr.write(
+                self.style.WARNING(f"Production settings: change the demo users' password ({PASSWORD}) at once.")
+            )
         call_command("migrate", interactive=False, verbosity=0)
         count = load_bank()
         with transaction.atomic():

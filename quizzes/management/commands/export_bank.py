@@ -1,11 +1,11 @@
 """Write every question as JSON lines or CSV, for review in a spreadsheet."""
 
-import csv
 import json
 
 from django.core.management.base import BaseCommand
 
 from quizzes.bank.export import export_rows
+from quizzes.spreadsheet import csv_text
 
 
 class Command(BaseCommand):
@@ -20,9 +20,11 @@ class Command(BaseCommand):
             for row in rows:
                 self.stdout.write(json.dumps(row, ensure_ascii=False))
             return
-        writer = csv.DictWriter(self.stdout, fieldnames=list(rows[0]) if rows else ["id"], lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(
-                {k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in row.items()}
-            )
+        # Teachers write the prompts, answers and explanations: csv_text keeps a cell such as "=HYPERLINK(...)"
+        # from running as a formula in the spreadsheet the README says to open this in.
+        header = list(rows[0]) if rows else ["id"]
+        cells = (
+            [json.dumps(value, ensure_ascii=False) if isinstance(value, list) else value for value in row.values()]
+            for row in rows
+        )
+        self.stdout.write(csv_text(header, cells), ending="")
