@@ -10,6 +10,7 @@ from quizzes.attempts.models import Attempt, Response
 from quizzes.authoring.models import QuizSet, QuizSetItem
 from quizzes.bank.models import AcceptedAnswer, Choice, Citation, MatchingPair, OrderingItem, Question, Source, Topic
 from quizzes.classroom.models import Classroom, Enrollment
+from quizzes.live.models import LiveAnswer, LivePlayer, LiveQuestion, LiveSession
 
 __all__ = [
     "Accommodation",
@@ -20,6 +21,10 @@ __all__ = [
     "Citation",
     "Classroom",
     "Enrollment",
+    "LiveAnswer",
+    "LivePlayer",
+    "LiveQuestion",
+    "LiveSession",
     "MatchingPair",
     "OrderingItem",
     "PasswordReset",
