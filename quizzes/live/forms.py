@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from quizzes.classroom.models import normalise_join_code
+from quizzes.live.selectors import session_for_code
 from quizzes.models import LivePlayer, LiveSession, QuizSet
 from quizzes.permissions import assignable_classrooms
 from quizzes.throttle import Throttle
@@ -92,12 +93,8 @@ class GuestJoinForm(forms.Form):
 
     def clean_code(self) -> str:
         code = normalise_join_code(self.cleaned_data["code"])
-        session = None
-        if code and len(code) <= CODE_MAX:
-            session = (
-                LiveSession.objects.filter(code=code, allow_guests=True).exclude(state=LiveSession.State.ENDED).first()
-            )
-        if session is None:
+        session = session_for_code(code) if len(code) <= CODE_MAX else None
+        if session is None or not session.allow_guests:
             raise forms.ValidationError(WRONG_CODE, code="wrong_code")
         self.session = session
         return code

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from quizzes.bank.answers import AnswerError, parse_answer
-from quizzes.bank.presentation import QuestionPreview, present
+from quizzes.bank.presentation import QuestionPreview
 from quizzes.htmx import HtmxHttpRequest, redirect_page, refused, render_page_or_partial
 from quizzes.live import services
 from quizzes.live.chart import reveal_bars
@@ -157,12 +157,10 @@ def _projector_extras(request: HtmxHttpRequest, state) -> dict:
             home_url = request.build_absolute_uri(reverse("student_dashboard"))
             extras["join_url"] = home_url
             extras["qr"] = _qr(home_url, "QR code: open October Quiz to join")
-    if state.question is not None:
-        # The items of an ordering question and the right sides of a matching one are stored in their right
-        # order: the projector shows them arranged, as the phones do, so the screen gives nothing away.
-        extras["parts"] = present(state.question.question, seed=session.pk, shuffle_choices=False)
     if session.state == LiveSession.State.REVEAL:
-        extras["bars"] = reveal_bars(getattr(state, "reveal_counts", None), getattr(state, "most_chosen_wrong", None))
+        bars = reveal_bars(state.reveal_counts, state.most_chosen_wrong)
+        extras["bars"] = bars
+        extras["wrong_in_bars"] = any(bar.is_most_chosen_wrong for bar in bars)
     return extras
 
 
@@ -242,11 +240,17 @@ def live_answer(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     position = _position(request.POST.get("position", ""))
     if position is None:
         return _phone_page(request, player, error="Your answer did not say which question it was for.", status=422)
-    presentation = getattr(state, "presentation", None)
-    if presentation is None or position != state.session.position:
-        return _phone_page(request, player, error="That question is closed: here is where the class is now.", status=409)
+    if state.is_removed:
+        return _phone_page(request, player, error="The teacher removed you from this session.", status=403)
+    if not state.can_answer or position != state.session.position:
+        message = (
+            "You have already answered this question: your first answer stands."
+            if state.my_answer is not None and position == state.session.position
+            else "That question is not open: here is where the class is now."
+        )
+        return _phone_page(request, player, error=message, status=409)
     try:
-        answer = parse_answer(presentation, request.POST)
+        answer = parse_answer(state.presentation, request.POST)
         services.live_answer(player=player, position=position, answer=answer)
     except AnswerError as error:
         return _phone_page(request, player, error=str(error), status=422)
@@ -284,12 +288,11 @@ def _not_a_player(request: HtmxHttpRequest, session: LiveSession) -> HttpRespons
 
 def _phone_page(request: HtmxHttpRequest, player: LivePlayer, *, error: str = "", status: int = 200) -> HttpResponse:
     state = phone_state(player)
-    presentation = getattr(state, "presentation", None)
     context = {
         "state": state,
         "session": state.session,
         "player": state.player,
-        "card": QuestionPreview(presentation=presentation) if presentation is not None else None,
+        "card": QuestionPreview(presentation=state.presentation) if state.presentation is not None else None,
         "error": error,
     }
     return render_page_or_partial(request, PLAY, "phone-state", context, status=status)

@@ -4,13 +4,17 @@ phone page and its answers. Each through the plain path and, where the page has 
 from html import unescape
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from quizzes.bank.types import question_type
 from quizzes.live import services
 from quizzes.live.selectors import phone_state
 from quizzes.models import LiveAnswer, LivePlayer, LiveSession
+from tests import factories
+from tests.answering import WRONG_ANSWERS
 from tests.conftest import HTMX, client_for
 
 
@@ -46,8 +50,6 @@ def answer_form(player, *, right=True) -> dict:
     kind = question_type(question.type)
     answer = kind.right_answer(question)
     if not right:
-        from tests.answering import WRONG_ANSWERS
-
         answer = WRONG_ANSWERS[question.type](question, presentation)
     return {"position": state.session.position, **kind.form_data(presentation, answer)}
 
@@ -268,15 +270,13 @@ def test_another_teachers_session_does_not_exist_for_them(school, name):
 
 
 def test_projector_queries_do_not_grow_with_players(school, django_assert_num_queries):
-    from tests import factories
-
     session = start(school)
     client = client_for(school.teacher)
     joined(session, school.student)
     control(client, session, "open_next")
     url = reverse("live_projector", args=[session.pk])
     client.get(url)  # warm the question cache
-    with django_assert_num_queries(0, exact=False) as few:
+    with CaptureQueriesContext(connection) as few:
         client.get(url)
     for _ in range(10):
         student = factories.UserFactory()
@@ -477,15 +477,13 @@ def test_a_removed_player_sees_so_and_cannot_answer(school):
 
 
 def test_the_phone_page_queries_do_not_grow_with_players(school, django_assert_num_queries):
-    from tests import factories
-
     session = start(school)
     player = joined(session, school.student)
     control(client_for(school.teacher), session, "open_next")
     phone = client_for(school.student)
     url = reverse("live_play", args=[session.pk])
     phone.get(url)
-    with django_assert_num_queries(0, exact=False) as few:
+    with CaptureQueriesContext(connection) as few:
         phone.get(url, headers=HTMX)
     for _ in range(10):
         student = factories.UserFactory()
