@@ -68,9 +68,9 @@ class LiveStartForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["classroom"].queryset = assignable_classrooms(teacher)
         self.fields["classroom"].label_from_instance = lambda classroom: classroom.name
-        self.fields["quiz_set"].queryset = QuizSet.objects.filter(Q(owner_id=teacher.pk) | Q(owner__isnull=True)).order_by(
-            "title", "pk"
-        )
+        self.fields["quiz_set"].queryset = QuizSet.objects.filter(
+            Q(owner_id=teacher.pk) | Q(owner__isnull=True)
+        ).order_by("title", "pk")
         self.fields["quiz_set"].label_from_instance = lambda quiz_set: quiz_set.title
 
 

@@ -102,7 +102,9 @@ def live_control(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     try:
         control(session=session, by=request.user)
     except LiveRefused as refusal:
-        return _teacher_page(request, teacher_session(request.user, pk), page, refusal=str(refusal), status=refusal.status)
+        return _teacher_page(
+            request, teacher_session(request.user, pk), page, refusal=str(refusal), status=refusal.status
+        )
     return _after_change(request, pk, page)
 
 
@@ -115,7 +117,9 @@ def live_player_remove(request: HtmxHttpRequest, pk: int, player_pk: int) -> Htt
     try:
         services.live_player_remove(session=session, player=player, by=request.user)
     except LiveRefused as refusal:
-        return _teacher_page(request, teacher_session(request.user, pk), page, refusal=str(refusal), status=refusal.status)
+        return _teacher_page(
+            request, teacher_session(request.user, pk), page, refusal=str(refusal), status=refusal.status
+        )
     if not request.htmx:
         messages.success(request, f"{player.nickname} is removed from the session.")
     return _after_change(request, pk, page)
@@ -205,7 +209,7 @@ def live_guest_join(request: HtmxHttpRequest) -> HttpResponse:
             try:
                 services.live_join(session=session, nickname=form.cleaned_data["nickname"], guest_key=key)
             except LiveRefused as refusal:
-                form.add_error("nickname" if refusal.status == 409 else None, str(refusal))
+                form.add_error("nickname" if refusal.status == 422 else None, str(refusal))
                 status = refusal.status
             else:
                 keys[str(session.pk)] = key

@@ -449,7 +449,9 @@ def grow_school(school, *, assignments: int = 0, students: int = 0, questions: i
 
 # The other pages of the quiz loop, each with session and user first (production counts: 2 fewer where the
 # test's transaction turns a transaction into a savepoint and its release).
-DASHBOARD_QUERIES = 2 + 3  # the open assignments with class and set; the student's attempts; accommodations
+# the open assignments with class and set; the student's attempts; accommodations; a live session running in one of
+# their classes (the "Live now" banner, quizzes.templatetags.live_tags)
+DASHBOARD_QUERIES = 2 + 3 + 1
 START_QUERIES = 2 + 1 + (2 + 1 + 1 + 1 + 1)
 # session, user; the assignment with its class and set, the student's right to take it, accommodation and attempts
 # (one query); then in a transaction (savepoint and release here): the assignment's lock, the set's questions, the
