@@ -175,7 +175,10 @@ def _most_chosen_wrong(bars: list[RevealCount], common_wrong: list[RevealCount],
 
 @dataclass
 class ProjectorState:
-    """What the projector shows now. The reveal's fields are empty until the reveal."""
+    """What the projector shows now. The reveal's fields are empty until the reveal.
+
+    Joins and answers bump no version (quizzes.live.services), so the list of players and answered_count change
+    between versions: the projector's page fetches its state on a short timer as well as on each event."""
 
     session: LiveSession
     players: list[LivePlayer]

@@ -1,10 +1,12 @@
 """Running a live session: every change of its state, who joins, and every answer; the server enforces each rule.
 
-Each transition (start, open the next question, reveal, skip, pause, resume, add time, end, remove a player, a
-player joining) runs in a transaction that locks the session's row (select_for_update), so two presses of the
-teacher's buttons are applied one after the other; it bumps ``LiveSession.version`` by one and, once committed,
-tells the event streams (quizzes.live.broker.publish). A refused transition raises LiveRefused with a message for
-the teacher or player and the HTTP status a view should answer with.
+Each transition (open the next question, reveal, skip, pause, resume, add time, end, remove a player) runs in a
+transaction that locks the session's row (select_for_update), so two presses of the teacher's buttons are applied
+one after the other; it bumps ``LiveSession.version`` by one and, once committed, tells the event streams
+(quizzes.live.broker.publish). A player joining locks the row too but changes no version: nothing the players see
+changes (the projector's list of players and its count of answers refresh on their own, see
+quizzes.live.selectors.projector_state). A refused change raises LiveRefused with a message for the teacher or
+player and the HTTP status a view should answer with.
 
 An answer is one row (LiveAnswer), committed before the player hears "locked in". It takes a share lock on the
 session's row (PostgreSQL's FOR KEY SHARE, which the transitions' FOR UPDATE waits for) while it checks that its
@@ -202,9 +204,15 @@ def _clean_nickname(nickname: str) -> str:
 def _free_nickname(session: LiveSession, wanted: str) -> str:
     """The student's name, or with a number after it when someone in the session already has it."""
     wanted = wanted[:MAX_NICKNAME].strip() or "Student"
-    taken = {name.casefold() for name in session.players.values_list("nickname", flat=True)}
-    if wanted.casefold() not in taken:
+    if not session.players.filter(nickname__iexact=wanted).exists():
         return wanted
+    # Only the names that could clash with a numbered one (a join reads a few names, not the whole room).
+    stem = wanted[: MAX_NICKNAME - 5].rstrip()
+    taken = {
+        name.casefold()
+        for name in session.players.filter(nickname__istartswith=stem).values_list("nickname", flat=True)
+    }
+    taken.add(wanted.casefold())
     for n in range(2, len(taken) + 3):
         suffix = f" {n}"
         candidate = wanted[: MAX_NICKNAME - len(suffix)].rstrip() + suffix
@@ -216,7 +224,7 @@ def _free_nickname(session: LiveSession, wanted: str) -> str:
 def live_join(*, session: LiveSession, user=None, nickname: str = "", guest_key: str = "") -> LivePlayer:
     """The player for a current student of the class (by ``user``) or, when the session takes guests, for a guest
     (by ``nickname``; ``guest_key`` finds them again, and a new guest gets one). Joining again returns the same
-    player; a removed player stays out."""
+    player; a removed player stays out. The session's row is locked, so joins are applied one after the other."""
     is_guest = user is None or not getattr(user, "is_authenticated", False)
     if is_guest:
         if not session.allow_guests:
@@ -238,12 +246,21 @@ def live_join(*, session: LiveSession, user=None, nickname: str = "", guest_key:
         if is_guest:
             nickname = _clean_nickname(nickname)
             if locked.players.filter(nickname__iexact=nickname).exists():
-                raise LiveRefused(f"Someone already plays as “{nickname}”: choose another nickname.", status=422)
+                raise LiveRefused(
+                    f"Someone already plays as “{nickname}”: choose another nickname.", status=422
+                ) from None
             player = LivePlayer(session=locked, nickname=nickname, guest_key=guest_key or secrets.token_urlsafe(32))
         else:
             player = LivePlayer(session=locked, user=user, nickname=_free_nickname(locked, user.display_name))
-        player.save()
-        _save(locked, session, [])
+        try:
+            with transaction.atomic():
+                player.save()
+        except IntegrityError:  # the database folds case a little differently from Python: its rule stands
+            raise LiveRefused(
+                f"Someone already plays as “{player.nickname}”: choose another nickname.", status=422
+            ) from None
+    # No new version: a join changes nothing the players see (the projector's list of players refreshes itself),
+    # and waking every phone for every join would cost the room's size squared in requests.
     return player
 
 

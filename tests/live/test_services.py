@@ -109,15 +109,15 @@ def test_one_running_session_per_class_and_the_refusal_names_it(school):
 # -- Joining -------------------------------------------------------------------------------------------------------
 
 
-def test_a_student_joins_once_and_each_join_is_announced(school, published, django_capture_on_commit_callbacks):
+def test_a_student_joins_once_and_no_phone_is_woken_for_it(school, published, django_capture_on_commit_callbacks):
     session = start(school)
     with django_capture_on_commit_callbacks(execute=True):
         player = services.live_join(session=session, user=school.student)
     again = services.live_join(session=session, user=school.student)
     assert again.pk == player.pk and player.user == school.student and not player.is_guest
     assert player.nickname == school.student.display_name
-    assert published == [(session.pk, 2)]
-    assert LiveSession.objects.get(pk=session.pk).version == 2
+    assert published == []
+    assert LiveSession.objects.get(pk=session.pk).version == 1
 
 
 def test_a_late_joiner_joins_during_a_question(school):
