@@ -1,5 +1,6 @@
 """The live session's state machine, joining, answering, scoring and the gradebook column it leaves behind."""
 
+import asyncio
 import threading
 from datetime import timedelta
 from decimal import Decimal
@@ -754,3 +755,28 @@ def test_answers_at_the_same_moment_are_all_saved_and_a_double_tap_once():
     assert sum(isinstance(o, LiveAnswer) for o in outcomes) == len(players), outcomes
     assert [o.status for o in outcomes if isinstance(o, LiveRefused)] == [409, 409]
     assert LiveAnswer.objects.count() == len(players)
+
+
+# -- The in-process broker ------------------------------------------------------------------------------------------
+
+
+def test_the_broker_wakes_a_subscriber_with_the_newest_version_from_another_thread():
+    session_id = 987654
+
+    async def listen():
+        changes = broker.changes(session_id, since=broker.latest(session_id))
+        first = asyncio.ensure_future(anext(changes))
+        await asyncio.sleep(0)  # subscribed, waiting
+        # A sync view's on_commit publishes from a worker thread.
+        await asyncio.to_thread(broker.publish, session_id, 5)
+        got = [await asyncio.wait_for(first, 5)]
+        broker.publish(session_id, 6)
+        broker.publish(session_id, 7)
+        broker.publish(session_id, 6)  # an older version never comes back
+        got.append(await asyncio.wait_for(anext(changes), 5))
+        await changes.aclose()
+        return got
+
+    assert asyncio.run(listen()) == [5, 7]
+    assert broker.latest(session_id) == 7
+    assert session_id not in broker._subscribers  # noqa: SLF001 - a closed iterator leaves nothing behind
