@@ -9,6 +9,7 @@ subscribers of the same process: enough for one process (the SQLite default of `
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import AsyncIterator
 
@@ -29,10 +30,8 @@ class _Subscriber:
         self.event = asyncio.Event()
 
     def wake(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError):  # its loop has closed: nobody is listening any more
             self.loop.call_soon_threadsafe(self.event.set)
-        except RuntimeError:  # its loop has closed: nobody is listening any more
-            pass
 
 
 def publish(session_id: int, version: int) -> None:
