@@ -57,6 +57,23 @@
     if (state && window.htmx) window.htmx.trigger(state, "sse:changed");
   });
 
+  // On the phone, a new step (the next question, the reveal) takes the focus to its heading, so a screen reader
+  // reads it; a message after an answer (a refusal, a malformed answer) takes it to the message.
+  var step = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var state = document.getElementById("live-state");
+    step = state ? state.dataset.liveStep : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    var state = document.getElementById("live-state");
+    if (!state || !state.dataset.liveStep) return;
+    var message = state.querySelector("#live-message:not(:empty)");
+    var target = message || (state.dataset.liveStep !== step ? state.querySelector("h1") : null);
+    if (!target) return;
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus();
+  });
+
   document.addEventListener("DOMContentLoaded", startCountdown);
   document.addEventListener("htmx:afterSettle", startCountdown);
 })();
