@@ -73,3 +73,32 @@ def test_projector_and_phones_through_a_question(live_server, school, browser_co
 
     phone.reload()
     expect(phone.get_by_text("Correct", exact=True)).to_be_visible()
+
+
+def test_a_student_joins_and_answers_by_keyboard_alone(live_server, school, browser_context):
+    session = services.live_session_start(
+        teacher=school.teacher, classroom=school.classroom, quiz_set=school.assignment.quiz_set
+    )
+    phone = browser_context(width=390, height=844).new_page()
+    log_in(phone, live_server, "sasha")
+    join = phone.get_by_role("button", name=re.compile("^Join"))
+    join.focus()
+    phone.keyboard.press("Enter")
+    expect(phone.get_by_text("Waiting for the teacher to start")).to_be_visible()
+    services.live_open_next(session=session, by=school.teacher)
+    phone.get_by_role("link", name="Refresh").focus()
+    phone.keyboard.press("Enter")
+    first = phone.get_by_label("It ignored them")
+    expect(first).to_be_visible()
+    settled(phone)
+    phone.keyboard.press("Tab")  # from the page's start to the first link or control, then on to the choices
+    for _ in range(12):
+        if phone.evaluate("document.activeElement.name") == "choice":
+            break
+        phone.keyboard.press("Tab")
+    phone.keyboard.press("Space")
+    expect(phone.locator("input[name=choice]:checked")).to_have_count(1)
+    phone.keyboard.press("Tab")  # a radio group is one stop: on to the button
+    phone.keyboard.press("Enter")
+    expect(phone.get_by_text("Answer locked in.")).to_be_visible()
+    assert LiveAnswer.objects.filter(player__user=school.student, position=1).exists()
