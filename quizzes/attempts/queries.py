@@ -3,9 +3,9 @@ run.
 
 Why not the ORM here: building and compiling an ORM query costs about a millisecond of CPU, several times running
 it, and the classroom benchmark (bench/classroom.py) falls from about 0.58 to about 0.36 with ordinary querysets
-on this loop. The dashboard and the start are here too (a class's students all load them at the same moment, and
-the benchmark measured each at about twice the CPU on the ORM); finish, submit and results share the attempt's
-statements; everything else uses the ORM. On PostgreSQL the server prepares what a connection runs often (Django's
+on this loop. The dashboard and the start are here too (a class's students all load them at the same moment: on
+the ORM the dashboard took twice the CPU, and the start's six reads are one statement here); finish, submit and
+results share the attempt's statements; everything else uses the ORM. On PostgreSQL the server prepares what a connection runs often (Django's
 own server_side_binding and prepare_threshold OPTIONS, set in october_quiz.settings.base): nothing here touches a
 cursor beyond connection.cursor().
 

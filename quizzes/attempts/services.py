@@ -199,20 +199,18 @@ def submit_if_time_is_up(attempt: Attempt, now=None) -> bool:
     The pages ask this: the timer on the page counts down to the deadline, so from then on a page shows no question,
     only that time is up. The grace period after the deadline is for an answer already on its way (the answer view
     asks submit_if_expired before saving it, then this), not for answering on."""
-    if attempt.is_submitted:
-        return True
-    if attempt.time_is_up(now):
-        attempt_submit(attempt=attempt, now=now, auto=True)
-        attempt.refresh_from_db()
-        return True
-    return False
+    return _submit_if_over(attempt, attempt.time_is_up(now), now)
 
 
 def submit_if_expired(attempt: Attempt, now=None) -> bool:
     """Submit a timed attempt whose time and grace period have run out; True when it is (now) submitted."""
+    return _submit_if_over(attempt, attempt.is_expired(now), now)
+
+
+def _submit_if_over(attempt: Attempt, over: bool, now) -> bool:
     if attempt.is_submitted:
         return True
-    if attempt.is_expired(now):
+    if over:
         attempt_submit(attempt=attempt, now=now, auto=True)
         attempt.refresh_from_db()
         return True

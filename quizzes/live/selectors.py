@@ -1,9 +1,11 @@
 """What the live pages read: the session a student may join, the teacher's own session, a player, and the state
 the projector and a phone show, each in a constant number of queries however many play.
 
-Nothing of a question's right answer is in a state before its reveal: the projector's and the phone's reveal
-fields are filled only once the session is in its reveal state, a player's answer carries no grade until then, and
-their score leaves out the question still open.
+Nothing of a question's right answer is in a state's fields before its reveal: the projector's and the phone's
+reveal fields are filled only once the session is in its reveal state, a player's answer carries no grade until
+then, and their score leaves out the question still open. (The question and its presentation are model instances,
+whose parts know which is right, as in the quiz loop: templates show only prompts and option texts before the
+reveal.)
 """
 
 from __future__ import annotations

@@ -463,6 +463,17 @@ def test_a_removed_player_answers_no_more(playing):
     assert not LiveAnswer.objects.exists()
 
 
+def test_an_answer_takes_a_few_queries(school, playing, django_assert_num_queries):
+    session, player = playing
+    given = posted(session, current_question(session))
+    classmate = services.live_join(session=session, user=school.classmate)
+    services.live_answer(player=classmate, position=1, answer=given)  # the question's content is cached from here on
+    # (On PostgreSQL the share lock on the session first), the player with their session, the question, the insert;
+    # the savepoint and its release are the test's transaction.
+    with django_assert_num_queries(6 if connection.vendor == "postgresql" else 5):
+        services.live_answer(player=player, position=1, answer=given)
+
+
 def test_accuracy_scoring_gives_no_speed_bonus(playing):
     _, player = playing
     assert answer(player).speed_bonus == 0
