@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("quizzes.authoring.urls")),
     path("", include("quizzes.assignments.urls")),
     path("", include("quizzes.scores.urls")),
+    path("live/", include("quizzes.live.stream_urls")),
 ]

@@ -1,0 +1,173 @@
+"""The live session's event stream (server-sent events): tells the projector and each phone that the session changed,
+so each fetches its own state (the page's live region, ``hx-trigger="sse:changed"``). It carries no state itself.
+
+One event per change, ``event: changed`` with the session's version as its id and data; a comment heartbeat when
+nothing happened for LIVE_HEARTBEAT_SECONDS (15), after which the version is read again from the database, so a
+lost broker message costs at most that long. A browser reconnecting says the version it has (``Last-Event-ID``)
+and gets an event at once if the session moved on meanwhile. When the session ends the stream sends its last event
+and closes; a browser that comes back after the end gets 204, which tells EventSource to stop reconnecting.
+
+Under ASGI (october_quiz/asgi.py) the stream stays open for as long as the page does, costing a coroutine. Under
+WSGI (``manage.py runserver``, the sync gunicorn workers) an open stream would hold a worker for good, so there it
+answers at once with the current version if it is new, and asks the browser to come back in a few seconds: live
+pages still follow the session, only by polling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
+from django.db import DatabaseError, connection
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, StreamingHttpResponse
+from django.views.decorators.http import require_GET
+
+from quizzes.live import broker, selectors
+from quizzes.models import LiveSession
+
+#: What the browser waits before reconnecting after the stream broke off (ms); under WSGI, between two polls.
+RETRY_MS = 2000
+WSGI_RETRY_MS = 3000
+#: Where live_guest_join keeps a guest's keys in the Django session: {str(session id): key}.
+GUEST_KEYS = "live_guest_keys"
+#: A Last-Event-ID beyond this is nonsense (a version is a PositiveIntegerField): treated as absent.
+LARGEST_VERSION = 2**31 - 1
+
+
+def heartbeat_seconds() -> float:
+    return float(getattr(settings, "LIVE_HEARTBEAT_SECONDS", 15))
+
+
+def changed_event(version: int) -> bytes:
+    return f"event: changed\nid: {version}\ndata: {version}\n\n".encode()
+
+
+def last_event_id(request: HttpRequest) -> int | None:
+    """The version the browser says it has, or None (absent, or not a version)."""
+    value = request.headers.get("Last-Event-ID", "").strip()
+    if not value.isascii() or not value.isdigit() or len(value) > 10:
+        return None
+    version = int(value)
+    return version if version <= LARGEST_VERSION else None
+
+
+def guest_key(request: HttpRequest, pk: int) -> str:
+    """The guest key this browser's Django session holds for the live session, or ""."""
+    keys = request.session.get(GUEST_KEYS, {})
+    key = keys.get(str(pk), "") if isinstance(keys, dict) else ""
+    return key if isinstance(key, str) else ""
+
+
+def release_connection() -> None:
+    """Give back this thread's database connection while the stream stays open (a class of open streams would
+    otherwise hold one connection each; under a pool, close() returns it). Not inside a transaction (tests)."""
+    if not connection.in_atomic_block:
+        connection.close()
+
+
+def stream_access(request: HttpRequest, pk: int) -> tuple[int, str] | None:
+    """The session's (version, state) if the request may follow it: its teacher, or one of its players (a student
+    by their account, a guest by the key in their Django session), not removed. None if not; Http404 if no session.
+
+    Uses request.user (not auser), so the middleware that looks at the user after the view finds it loaded."""
+    try:
+        session = LiveSession.objects.only("id", "teacher_id", "version", "state", "allow_guests").get(pk=pk)
+    except LiveSession.DoesNotExist:
+        raise Http404("No such live session.") from None
+    try:
+        user = request.user
+        if user.is_authenticated and user.pk == session.teacher_id:
+            return session.version, session.state
+        player = selectors.player_for(user if user.is_authenticated else None, session, guest_key(request, session.pk))
+        if player is None or player.removed_at is not None:
+            return None
+        return session.version, session.state
+    finally:
+        release_connection()
+
+
+def session_version_and_state(pk: int) -> tuple[int, str]:
+    """Read again, outside any request's thread; a deleted session counts as ended."""
+    try:
+        row = LiveSession.objects.filter(pk=pk).values_list("version", "state").first()
+    finally:
+        release_connection()
+    return row if row is not None else (0, LiveSession.State.ENDED)
+
+
+class SessionReads:
+    """The version and state of a session, read once for all the streams of this process that need it together:
+    when a change reaches a thousand streams at once, one query answers them all (each stream asks for a read
+    that started after it woke, so nobody gets a value from before the change)."""
+
+    def __init__(self) -> None:
+        self._reads: dict[tuple[asyncio.AbstractEventLoop, int], tuple[float, asyncio.Task]] = {}
+
+    async def read(self, pk: int, *, after: float) -> tuple[int, str] | None:
+        loop = asyncio.get_running_loop()
+        key = (loop, pk)
+        entry = self._reads.get(key)
+        if entry is None or entry[0] < after:
+            if len(self._reads) > 10_000:
+                self._reads = {k: v for k, v in self._reads.items() if not v[1].done()}
+            task = loop.create_task(sync_to_async(session_version_and_state, thread_sensitive=False)(pk))
+            entry = (time.monotonic(), task)
+            self._reads[key] = entry
+        try:
+            return await asyncio.shield(entry[1])
+        except DatabaseError:
+            return None  # the database is away: keep the stream, try again at the next heartbeat
+
+
+session_reads = SessionReads()
+
+
+async def events(pk: int, version: int, state: str, seen: int | None):
+    """The stream's body: the current version unless the browser has it, then each newer one, heartbeats between."""
+    heartbeat = heartbeat_seconds()
+    yield f"retry: {RETRY_MS}\n\n".encode()
+    sent = seen or 0
+    if seen is None or version != seen:
+        yield changed_event(version)
+        sent = version
+    while state != LiveSession.State.ENDED:
+        try:
+            heard = await asyncio.wait_for(broker.changes(pk, sent), timeout=heartbeat)
+        except TimeoutError:
+            yield b": heartbeat\n\n"
+            heard = 0
+        woke = time.monotonic()
+        if heard > sent:
+            yield changed_event(heard)
+            sent = heard
+        read = await session_reads.read(pk, after=woke)
+        if read is None:
+            continue
+        version, state = read
+        if version > sent:
+            yield changed_event(version)
+            sent = version
+
+
+@require_GET
+async def live_events(request: HttpRequest, pk: int) -> HttpResponse:
+    access = await sync_to_async(stream_access)(request, pk)
+    if access is None:
+        return HttpResponseForbidden("Only the session's teacher and its players may follow it.")
+    version, state = access
+    seen = last_event_id(request)
+    if state == LiveSession.State.ENDED and seen is not None and seen >= version:
+        return HttpResponse(status=204)  # EventSource stops reconnecting
+    if not isinstance(request, ASGIRequest):
+        body = f"retry: {WSGI_RETRY_MS}\n\n".encode()
+        if seen is None or seen != version:
+            body += changed_event(version)
+        response = HttpResponse(body, content_type="text/event-stream")
+    else:
+        response = StreamingHttpResponse(events(pk, version, state, seen), content_type="text/event-stream")
+    response["Cache-Control"] = "no-store"
+    response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+    return response
