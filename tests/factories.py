@@ -268,3 +268,53 @@ class AccommodationFactory(DjangoModelFactory):
 
     assignment = factory.SubFactory(AssignmentFactory)
     student = factory.SubFactory(UserFactory)
+
+
+class LiveSessionFactory(DjangoModelFactory):
+    """A session in its lobby; its questions are not made (quizzes.live.services.live_session_start makes them from
+    the set: use LiveQuestionFactory, or the service, for a session with questions)."""
+
+    class Meta:
+        model = models.LiveSession
+
+    classroom = factory.SubFactory(ClassroomFactory)
+    teacher = factory.SelfAttribute("classroom.teacher")
+    quiz_set = factory.SubFactory(QuizSetFactory)
+    title = factory.LazyAttribute(lambda session: session.quiz_set.title)
+
+
+class LiveQuestionFactory(DjangoModelFactory):
+    class Meta:
+        model = models.LiveQuestion
+
+    session = factory.SubFactory(LiveSessionFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    question = factory.SubFactory(QuestionFactory)
+
+
+class LivePlayerFactory(DjangoModelFactory):
+    """A student of the session's class by default; pass user=None and a guest_key for a guest."""
+
+    class Meta:
+        model = models.LivePlayer
+
+    session = factory.SubFactory(LiveSessionFactory)
+    user = factory.SubFactory(UserFactory)
+    nickname = factory.LazyAttributeSequence(
+        lambda player, n: player.user.display_name[:30] if player.user else f"Guest {n}"
+    )
+    guest_key = ""
+
+
+class LiveAnswerFactory(DjangoModelFactory):
+    class Meta:
+        model = models.LiveAnswer
+
+    player = factory.SubFactory(LivePlayerFactory)
+    session = factory.SelfAttribute("player.session")
+    position = 1
+    question = factory.SubFactory(QuestionFactory)
+    answer = 0  # a choice id the question does not have: wrong
+    is_correct = False
+    points = Decimal(0)
+    answered_at = factory.LazyFunction(timezone.now)

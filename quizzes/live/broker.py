@@ -1,18 +1,19 @@
-""""Something changed in live session N": carried from the process that changed it to every process holding a
-browser's event stream (quizzes.live.stream), so each can tell its browsers to fetch their new state.
+"""Tells the processes' event streams that a live session changed: publish a session's new version, and iterate
+over the versions published since one you have.
 
-The truth lives in the database (``LiveSession.version``); a message here is only a nudge, and a lost one costs at
-most the stream's heartbeat (it re-reads the version then). Two backends behind the same two functions:
+Only "something changed" travels here; the state itself is read from the database, so a lost message costs
+nothing (the stream's heartbeat re-reads the version, a reconnect with Last-Event-ID catches up). Two backends
+behind the same functions:
 
-- ``publish(session_id, version)``: called by the services after their transaction commits (any thread, any
-  process, WSGI or ASGI). Never raises: a broker that is down must not undo a teacher's click or a student's answer.
-- ``await changes(session_id, since)``: waits until the session's version is known to be above ``since`` and
-  returns it. Callers bound the wait (the stream's heartbeat).
+- Without ``REDIS_URL`` (the SQLite default of ``scripts/start``, one process): an in-process hub wakes the
+  subscribers of the same process.
+- With it, ``publish`` also goes through Redis pub/sub on one channel per session (``<prefix>:live:<id>``), and
+  each process (each event loop) keeps one Redis subscription for all sessions that feeds its own hub, so a
+  thousand open streams cost one Redis connection per process, not a thousand. The prefix (setting
+  LIVE_BROKER_PREFIX, by default the database's name) keeps apart two databases that share one Redis.
 
-Without ``REDIS_URL`` (the newcomer's SQLite default, one process) everything happens inside the process. With it,
-``publish`` also goes through Redis pub/sub on one channel per session, and each process (each event loop) keeps a
-single Redis subscription for all sessions that hands the messages to its own waiters, so a thousand open streams
-cost one Redis connection per process, not a thousand.
+``publish`` runs in any thread (a sync view's transaction.on_commit), never raises (a broker that is down must not
+undo a teacher's click or a student's answer) and tells its own process's hub at once.
 """
 
 from __future__ import annotations
@@ -20,66 +21,81 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections import OrderedDict
+from collections.abc import AsyncIterator
 
 from django.conf import settings
 
 log = logging.getLogger(__name__)
 
-#: How many sessions' latest versions a process remembers (a few bytes each; old sessions fall out first).
-REMEMBERED_SESSIONS = 10_000
+# Sessions without a subscriber are forgotten beyond this many, so a long-running process stays small.
+_REMEMBERED_SESSIONS = 10_000
+
+
+class _Subscriber:
+    """One waiting iterator: its event loop and an event the publishing thread sets through that loop."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.event = asyncio.Event()
+
+    def wake(self) -> None:
+        try:
+            self.loop.call_soon_threadsafe(self.event.set)
+        except RuntimeError:  # its loop has closed: nobody is listening any more
+            pass
 
 
 class Hub:
-    """The waiters of one process and the latest version it heard of for each session.
-
-    Thread-safe: ``notify`` may come from a request's thread (a service's on_commit) or from an event loop (the Redis
-    listener); each waiter's future is resolved on its own loop."""
+    """The subscribers of one process and the newest version it heard of for each session (thread-safe)."""
 
     def __init__(self) -> None:
+        # Guards the two dicts: publish runs in any thread, subscribers run on an event loop.
         self._lock = threading.Lock()
-        self._latest: OrderedDict[int, int] = OrderedDict()
-        self._waiters: dict[int, set[tuple[asyncio.AbstractEventLoop, asyncio.Future]]] = {}
+        self._latest: dict[int, int] = {}
+        self._subscribers: dict[int, set[_Subscriber]] = {}
 
-    def notify(self, session_id: int, version: int) -> None:
+    def publish(self, session_id: int, version: int) -> None:
         with self._lock:
             if version <= self._latest.get(session_id, 0):
                 return
             self._latest[session_id] = version
-            self._latest.move_to_end(session_id)
-            while len(self._latest) > REMEMBERED_SESSIONS:
-                self._latest.popitem(last=False)
-            waiters = self._waiters.pop(session_id, set())
-        for loop, future in waiters:
-            try:
-                loop.call_soon_threadsafe(_resolve, future, version)
-            except RuntimeError:  # that loop has closed: its waiter is gone anyway
-                pass
+            if len(self._latest) > _REMEMBERED_SESSIONS:
+                for other in [pk for pk in self._latest if pk not in self._subscribers and pk != session_id]:
+                    del self._latest[other]
+            subscribers = list(self._subscribers.get(session_id, ()))
+        for subscriber in subscribers:
+            subscriber.wake()
 
-    async def changes(self, session_id: int, since: int) -> int:
-        loop = asyncio.get_running_loop()
+    def latest(self, session_id: int) -> int:
         with self._lock:
-            latest = self._latest.get(session_id, 0)
-            if latest > since:
-                return latest
-            future = loop.create_future()
-            entry = (loop, future)
-            self._waiters.setdefault(session_id, set()).add(entry)
+            return self._latest.get(session_id, 0)
+
+    async def changes(self, session_id: int, since: int) -> AsyncIterator[int]:
+        subscriber = _Subscriber()
+        with self._lock:
+            self._subscribers.setdefault(session_id, set()).add(subscriber)
         try:
-            version = await future
+            while True:
+                # Clear before reading, so a publish between the read and the wait still wakes us.
+                subscriber.event.clear()
+                newest = self.latest(session_id)
+                if newest > since:
+                    since = newest
+                    yield newest
+                else:
+                    await subscriber.event.wait()
         finally:
             with self._lock:
-                waiting = self._waiters.get(session_id)
+                waiting = self._subscribers.get(session_id)
                 if waiting is not None:
-                    waiting.discard(entry)
+                    waiting.discard(subscriber)
                     if not waiting:
-                        del self._waiters[session_id]
-        return version if version > since else await self.changes(session_id, since)
+                        del self._subscribers[session_id]
 
-    def waiting(self, session_id: int) -> int:
-        """How many streams of this process wait on the session (for tests and the benchmark's curiosity)."""
+    def subscribers(self, session_id: int) -> int:
+        """How many iterators of this process wait on the session."""
         with self._lock:
-            return len(self._waiters.get(session_id, ()))
+            return len(self._subscribers.get(session_id, ()))
 
     def forget(self) -> None:
         """Forget every version heard (tests: session ids repeat from one test database to the next)."""
@@ -87,16 +103,9 @@ class Hub:
             self._latest.clear()
 
 
-def _resolve(future: asyncio.Future, version: int) -> None:
-    if not future.done():
-        future.set_result(version)
-
-
 class RedisBroker:
-    """Redis pub/sub across processes: a channel per session, one subscription per event loop for all of them.
-
-    Channels are named ``<prefix>:live:<session id>``; the prefix (setting LIVE_BROKER_PREFIX, by default the
-    database's name) keeps apart the sessions of two databases that share one Redis (a test run and a benchmark)."""
+    """Redis pub/sub across processes: a channel per session, one subscription per event loop for all of them,
+    handing each message to this process's hub."""
 
     def __init__(self, url: str, prefix: str, hub: Hub) -> None:
         self.url = url
@@ -104,8 +113,7 @@ class RedisBroker:
         self.hub = hub
         self._client = None
         self._client_lock = threading.Lock()
-        self._listeners: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}
-        self._ready: dict[asyncio.AbstractEventLoop, asyncio.Event] = {}
+        self._listeners: dict[asyncio.AbstractEventLoop, tuple[asyncio.Task, asyncio.Event]] = {}
 
     def channel(self, session_id: int) -> str:
         return f"{self.prefix}:live:{session_id}"
@@ -113,6 +121,7 @@ class RedisBroker:
     def publish(self, session_id: int, version: int) -> None:
         import redis
 
+        self.hub.publish(session_id, version)  # this process's streams hear it at once
         with self._client_lock:
             if self._client is None:
                 self._client = redis.Redis.from_url(self.url, socket_timeout=2, socket_connect_timeout=2)
@@ -122,22 +131,28 @@ class RedisBroker:
         except redis.RedisError as problem:
             log.warning("live: could not publish session %s version %s to Redis: %s", session_id, version, problem)
 
-    async def changes(self, session_id: int, since: int) -> int:
+    async def subscribed(self) -> None:
+        """Make sure this event loop listens to Redis; waits (2 s at most) for a new subscription to be made, so a
+        change published right after a stream connected is heard (if Redis is slow, the heartbeat catches up)."""
         loop = asyncio.get_running_loop()
         listener = self._listeners.get(loop)
-        if listener is None or listener.done():
-            self._ready[loop] = asyncio.Event()
-            self._listeners[loop] = loop.create_task(self._listen(loop), name="live-broker-redis")
-            # Wait briefly for the subscription, so a change published right after this stream connected is heard;
-            # if Redis is slow or down, the stream's heartbeat re-reads the database anyway.
+        if listener is None or listener[0].done():
+            ready = asyncio.Event()
+            listener = (loop.create_task(self._listen(ready), name="live-broker-redis"), ready)
+            self._listeners[loop] = listener
+        if not listener[1].is_set():
             try:
-                await asyncio.wait_for(self._ready[loop].wait(), timeout=2)
+                await asyncio.wait_for(listener[1].wait(), timeout=2)
             except TimeoutError:
                 pass
-        return await self.hub.changes(session_id, since)
 
-    async def _listen(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Hand every session's messages to this process's waiters; on a broken connection, subscribe again."""
+    async def changes(self, session_id: int, since: int) -> AsyncIterator[int]:
+        await self.subscribed()
+        async for version in self.hub.changes(session_id, since):
+            yield version
+
+    async def _listen(self, ready: asyncio.Event) -> None:
+        """Hand every session's messages to the hub; on a broken connection, subscribe again."""
         import redis.asyncio as aioredis
         from redis.exceptions import RedisError
 
@@ -149,7 +164,7 @@ class RedisBroker:
             pubsub = client.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.psubscribe(pattern)
-                self._ready[loop].set()
+                ready.set()
                 pause = 0.2
                 async for message in pubsub.listen():
                     if message.get("type") != "pmessage":
@@ -159,9 +174,7 @@ class RedisBroker:
                         version = int(message["data"])
                     except (TypeError, ValueError):
                         continue
-                    self.hub.notify(session_id, version)
-            except asyncio.CancelledError:
-                raise
+                    self.hub.publish(session_id, version)
             except (RedisError, OSError) as problem:
                 log.warning("live: Redis subscription lost (%s); subscribing again in %.1f s", problem, pause)
             finally:
@@ -177,9 +190,9 @@ class RedisBroker:
         """Stop this loop's subscription (tests, and a clean shutdown)."""
         listener = self._listeners.pop(asyncio.get_running_loop(), None)
         if listener is not None:
-            listener.cancel()
+            listener[0].cancel()
             try:
-                await listener
+                await listener[0]
             except asyncio.CancelledError:
                 pass
 
@@ -189,8 +202,8 @@ _redis: RedisBroker | None = None
 _redis_lock = threading.Lock()
 
 
-def _redis_broker() -> RedisBroker | None:
-    """The Redis broker when settings.REDIS_URL is set (made once per process), else None."""
+def redis_broker() -> RedisBroker | None:
+    """The Redis broker of this process when settings.REDIS_URL is set, else None."""
     global _redis
     url = getattr(settings, "REDIS_URL", "")
     if not url:
@@ -203,21 +216,31 @@ def _redis_broker() -> RedisBroker | None:
 
 
 def publish(session_id: int, version: int) -> None:
-    """Tell every stream of the session, in every process, that its version is now ``version``. Never raises."""
-    _hub.notify(session_id, version)  # this process's streams hear it at once, with or without Redis
-    broker = _redis_broker()
+    """Session ``session_id`` is now at ``version``: wake everyone who waits for it, in every process. Never raises."""
+    broker = redis_broker()
     if broker is not None:
         broker.publish(session_id, version)
+    else:
+        _hub.publish(session_id, version)
 
 
-async def changes(session_id: int, since: int) -> int:
-    """Wait until the session's version is known to be above ``since``; returns it."""
-    broker = _redis_broker()
+def latest(session_id: int) -> int:
+    """The newest version this process heard of for the session (0 when none), without waiting."""
+    return _hub.latest(session_id)
+
+
+async def changes(session_id: int, since: int) -> AsyncIterator[int]:
+    """Yield each newer version of the session as it is published, starting after ``since``.
+
+    Versions published while the consumer was busy are merged: it gets the newest one, never an older one twice.
+    """
+    broker = redis_broker()
     if broker is not None:
-        return await broker.changes(session_id, since)
-    return await _hub.changes(session_id, since)
+        await broker.subscribed()
+    async for version in _hub.changes(session_id, since):
+        yield version
 
 
 def forget() -> None:
-    """Forget the versions this process has heard of (tests, where session ids repeat between databases)."""
+    """Forget the versions this process heard of (tests, where session ids repeat between databases)."""
     _hub.forget()

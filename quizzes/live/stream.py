@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -68,52 +69,72 @@ def release_connection() -> None:
         connection.close()
 
 
-def stream_access(request: HttpRequest, pk: int) -> tuple[int, str] | None:
-    """The session's (version, state) if the request may follow it: its teacher, or one of its players (a student
-    by their account, a guest by the key in their Django session), not removed. None if not; Http404 if no session.
+@dataclass(frozen=True)
+class Sighting:
+    """What a stream knows of its session: the version, the state, and what a phone shows of it (``phone``: a
+    player joining or leaving changes the version, for the projector's list, but nothing on the phones)."""
+
+    version: int
+    state: str
+    phone: tuple
+
+    @classmethod
+    def of(cls, session: LiveSession) -> Sighting:
+        phone = (session.state, session.position, session.closes_at, session.seconds_left_when_paused)
+        return cls(session.version, session.state, phone)
+
+
+SIGHTING_FIELDS = ("id", "teacher_id", "version", "state", "position", "closes_at", "seconds_left_when_paused")
+GONE = Sighting(0, LiveSession.State.ENDED, ("gone",))
+
+
+def stream_access(request: HttpRequest, pk: int) -> tuple[Sighting, bool] | None:
+    """What the stream starts from, and whether the request is the teacher's, if it may follow the session: its
+    teacher, or one of its players (a student by their account, a guest by the key in their Django session), not
+    removed. None if not; Http404 if there is no such session.
 
     Uses request.user (not auser), so the middleware that looks at the user after the view finds it loaded."""
     try:
-        session = LiveSession.objects.only("id", "teacher_id", "version", "state", "allow_guests").get(pk=pk)
+        session = LiveSession.objects.only(*SIGHTING_FIELDS).get(pk=pk)
     except LiveSession.DoesNotExist:
         raise Http404("No such live session.") from None
     try:
         user = request.user
         if user.is_authenticated and user.pk == session.teacher_id:
-            return session.version, session.state
+            return Sighting.of(session), True
         player = selectors.player_for(user if user.is_authenticated else None, session, guest_key(request, session.pk))
         if player is None or player.removed_at is not None:
             return None
-        return session.version, session.state
+        return Sighting.of(session), False
     finally:
         release_connection()
 
 
-def session_version_and_state(pk: int) -> tuple[int, str]:
+def read_sighting(pk: int) -> Sighting:
     """Read again, outside any request's thread; a deleted session counts as ended."""
     try:
-        row = LiveSession.objects.filter(pk=pk).values_list("version", "state").first()
+        session = LiveSession.objects.only(*SIGHTING_FIELDS).filter(pk=pk).first()
     finally:
         release_connection()
-    return row if row is not None else (0, LiveSession.State.ENDED)
+    return Sighting.of(session) if session is not None else GONE
 
 
 class SessionReads:
-    """The version and state of a session, read once for all the streams of this process that need it together:
-    when a change reaches a thousand streams at once, one query answers them all (each stream asks for a read
-    that started after it woke, so nobody gets a value from before the change)."""
+    """A session's sighting, read once for all the streams of this process that need it together: when a change
+    reaches a thousand streams at once, one query answers them all (each stream asks for a read that started after
+    it woke, so nobody gets a value from before the change)."""
 
     def __init__(self) -> None:
         self._reads: dict[tuple[asyncio.AbstractEventLoop, int], tuple[float, asyncio.Task]] = {}
 
-    async def read(self, pk: int, *, after: float) -> tuple[int, str] | None:
+    async def read(self, pk: int, *, after: float) -> Sighting | None:
         loop = asyncio.get_running_loop()
         key = (loop, pk)
         entry = self._reads.get(key)
         if entry is None or entry[0] < after:
             if len(self._reads) > 10_000:
                 self._reads = {k: v for k, v in self._reads.items() if not v[1].done()}
-            task = loop.create_task(sync_to_async(session_version_and_state, thread_sensitive=False)(pk))
+            task = loop.create_task(sync_to_async(read_sighting, thread_sensitive=False)(pk))
             entry = (time.monotonic(), task)
             self._reads[key] = entry
         try:
@@ -125,31 +146,48 @@ class SessionReads:
 session_reads = SessionReads()
 
 
-async def events(pk: int, version: int, state: str, seen: int | None):
-    """The stream's body: the current version unless the browser has it, then each newer one, heartbeats between."""
+async def events(pk: int, start: Sighting, seen: int | None, *, teacher: bool):
+    """The stream's body: the current version unless the browser has it, then each newer one (for a player, each
+    that changes what the phone shows), heartbeats between; ends after the session's end."""
     heartbeat = heartbeat_seconds()
     yield f"retry: {RETRY_MS}\n\n".encode()
     sent = seen or 0
-    if seen is None or version != seen:
-        yield changed_event(version)
-        sent = version
-    while state != LiveSession.State.ENDED:
-        try:
-            heard = await asyncio.wait_for(broker.changes(pk, sent), timeout=heartbeat)
-        except TimeoutError:
-            yield b": heartbeat\n\n"
-            heard = 0
-        woke = time.monotonic()
-        if heard > sent:
-            yield changed_event(heard)
-            sent = heard
-        read = await session_reads.read(pk, after=woke)
-        if read is None:
-            continue
-        version, state = read
-        if version > sent:
-            yield changed_event(version)
-            sent = version
+    if seen is None or start.version != seen:
+        yield changed_event(start.version)
+        sent = start.version
+    if start.state == LiveSession.State.ENDED:
+        return
+    shown = start.phone
+    changes = broker.changes(pk, start.version)
+    waiting: asyncio.Task | None = None
+    try:
+        while True:
+            if waiting is None:
+                waiting = asyncio.ensure_future(anext(changes))
+            # Waited on, never cancelled: cancelling would close the subscription.
+            done, _ = await asyncio.wait({waiting}, timeout=heartbeat)
+            woke = time.monotonic()
+            if done:
+                heard, waiting = waiting.result(), None
+                if teacher and heard > sent:  # the projector wants every change, at once
+                    yield changed_event(heard)
+                    sent = heard
+            else:
+                yield b": heartbeat\n\n"
+            now = await session_reads.read(pk, after=woke)
+            if now is None:
+                continue
+            if now.version > sent and (teacher or now.phone != shown):
+                yield changed_event(now.version)
+                sent = now.version
+            shown = now.phone
+            if now.state == LiveSession.State.ENDED:
+                return
+    finally:
+        if waiting is not None:
+            waiting.cancel()  # closes the subscription, once the cancellation has run
+            await asyncio.gather(waiting, return_exceptions=True)
+        await changes.aclose()
 
 
 @require_GET
@@ -157,7 +195,8 @@ async def live_events(request: HttpRequest, pk: int) -> HttpResponse:
     access = await sync_to_async(stream_access)(request, pk)
     if access is None:
         return HttpResponseForbidden("Only the session's teacher and its players may follow it.")
-    version, state = access
+    start, teacher = access
+    version, state = start.version, start.state
     seen = last_event_id(request)
     if state == LiveSession.State.ENDED and seen is not None and seen >= version:
         return HttpResponse(status=204)  # EventSource stops reconnecting
@@ -167,7 +206,9 @@ async def live_events(request: HttpRequest, pk: int) -> HttpResponse:
             body += changed_event(version)
         response = HttpResponse(body, content_type="text/event-stream")
     else:
-        response = StreamingHttpResponse(events(pk, version, state, seen), content_type="text/event-stream")
+        response = StreamingHttpResponse(
+            events(pk, start, seen, teacher=teacher), content_type="text/event-stream"
+        )
     response["Cache-Control"] = "no-store"
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
     return response

@@ -10,7 +10,7 @@ import asyncio
 import uuid
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from django.test import AsyncClient, Client, override_settings
 from django.urls import reverse
 
@@ -38,10 +38,8 @@ def live(transactional_db):
     student = factories.UserFactory(username="sasha")
     factories.EnrollmentFactory(classroom=classroom, student=student)
     quiz_set = factories.QuizSetFactory(questions=[factories.QuestionFactory()])
-    session = LiveSession.objects.create(
-        teacher=teacher, classroom=classroom, quiz_set=quiz_set, title="Live", question_count=1, version=3
-    )
-    player = LivePlayer.objects.create(session=session, user=student, nickname="Sasha")
+    session = factories.LiveSessionFactory(classroom=classroom, quiz_set=quiz_set, question_count=1, version=3)
+    player = factories.LivePlayerFactory(session=session, user=student)
     return session, teacher, student, player
 
 
@@ -83,15 +81,14 @@ def event(version: int) -> str:
     return f"event: changed\nid: {version}\ndata: {version}\n\n"
 
 
-async def bump(session: LiveSession, *, publish: bool = True) -> int:
-    """What a service does: the version grows by one in the database, then the broker is told."""
+async def bump(session: LiveSession, *, publish: bool = True, **fields) -> int:
+    """What a service does: the version grows by one in the database (with the fields given), then the broker is
+    told."""
 
     def change() -> int:
-        LiveSession.objects.filter(pk=session.pk).update(version=session.version + 1)
         session.version += 1
+        LiveSession.objects.filter(pk=session.pk).update(version=session.version, **fields)
         return session.version
-
-    from asgiref.sync import sync_to_async
 
     version = await sync_to_async(change)()
     if publish:
@@ -142,7 +139,7 @@ def test_a_session_that_does_not_exist_is_a_404(live):
 
 def test_a_guest_follows_by_the_key_in_their_django_session(live):
     session = live[0]
-    LivePlayer.objects.create(session=session, nickname="Guest", guest_key="k" * 40)
+    factories.LivePlayerFactory(session=session, user=None, guest_key="k" * 40)
     client = AsyncClient()
     django_session = client.session
     django_session["live_guest_keys"] = {str(session.pk): "k" * 40}
@@ -205,9 +202,30 @@ def test_last_event_id_current_sends_nothing_until_a_change(live):
         assert (await stream.next()).startswith("retry: ")
         with pytest.raises(TimeoutError):
             await stream.next(timeout=0.3)
-        await bump(session)
+        await bump(session, state=LiveSession.State.QUESTION, position=1)
         assert await stream.next_event() == event(4)
         await stream.close()
+
+    async_to_sync(scenario)()
+
+
+def test_a_phone_is_not_woken_by_someone_joining_but_the_projector_is(live):
+    session, teacher, student, _ = live
+
+    async def scenario():
+        _, phone = await open_stream(async_client_for(student), session)
+        _, projector = await open_stream(async_client_for(teacher), session)
+        assert await phone.next_event() == event(3)
+        assert await projector.next_event() == event(3)
+        await bump(session)  # a player joined: only the projector's list changed
+        assert await projector.next_event() == event(4)
+        with pytest.raises(TimeoutError):
+            await phone.next(timeout=0.3)
+        await bump(session, state=LiveSession.State.QUESTION, position=1)
+        assert await phone.next_event() == event(5)
+        assert await projector.next_event() == event(5)
+        await phone.close()
+        await projector.close()
 
     async_to_sync(scenario)()
 
@@ -251,8 +269,6 @@ def test_the_end_sends_a_last_event_and_closes_and_a_browser_coming_back_gets_20
 
         def end():
             LiveSession.objects.filter(pk=session.pk).update(version=4, state=LiveSession.State.ENDED)
-
-        from asgiref.sync import sync_to_async
 
         await sync_to_async(end)()
         broker.publish(session.pk, 4)
@@ -335,8 +351,6 @@ def test_a_stream_hears_a_change_published_by_another_process_through_redis(live
 
             def change():
                 LiveSession.objects.filter(pk=session.pk).update(version=4)
-
-            from asgiref.sync import sync_to_async
 
             await sync_to_async(change)()
             other_process.publish(session.pk, 4)  # not this process's hub: only Redis can bring it
