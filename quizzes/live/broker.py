@@ -19,6 +19,7 @@ undo a teacher's click or a student's answer) and tells its own process's hub at
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -39,10 +40,8 @@ class _Subscriber:
         self.event = asyncio.Event()
 
     def wake(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError):  # its loop has closed: nobody is listening any more
             self.loop.call_soon_threadsafe(self.event.set)
-        except RuntimeError:  # its loop has closed: nobody is listening any more
-            pass
 
 
 class Hub:
@@ -141,10 +140,8 @@ class RedisBroker:
             listener = (loop.create_task(self._listen(ready), name="live-broker-redis"), ready)
             self._listeners[loop] = listener
         if not listener[1].is_set():
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(listener[1].wait(), timeout=2)
-            except TimeoutError:
-                pass
 
     async def changes(self, session_id: int, since: int) -> AsyncIterator[int]:
         await self.subscribed()
@@ -191,10 +188,8 @@ class RedisBroker:
         listener = self._listeners.pop(asyncio.get_running_loop(), None)
         if listener is not None:
             listener[0].cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await listener[0]
-            except asyncio.CancelledError:
-                pass
 
 
 _hub = Hub()
@@ -239,6 +234,14 @@ async def changes(session_id: int, since: int) -> AsyncIterator[int]:
         await broker.subscribed()
     async for version in _hub.changes(session_id, since):
         yield version
+
+
+async def ready() -> None:
+    """With Redis, make sure this process listens before a stream reads the version it starts from, so a change
+    published between that read and the stream's first wait is heard (the hub remembers it). A no-op without."""
+    broker = redis_broker()
+    if broker is not None:
+        await broker.subscribed()
 
 
 def forget() -> None:

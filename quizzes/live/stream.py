@@ -192,6 +192,7 @@ async def events(pk: int, start: Sighting, seen: int | None, *, teacher: bool):
 
 @require_GET
 async def live_events(request: HttpRequest, pk: int) -> HttpResponse:
+    await broker.ready()  # listening before the version is read: nothing published in between is missed
     access = await sync_to_async(stream_access)(request, pk)
     if access is None:
         return HttpResponseForbidden("Only the session's teacher and its players may follow it.")
@@ -206,9 +207,7 @@ async def live_events(request: HttpRequest, pk: int) -> HttpResponse:
             body += changed_event(version)
         response = HttpResponse(body, content_type="text/event-stream")
     else:
-        response = StreamingHttpResponse(
-            events(pk, start, seen, teacher=teacher), content_type="text/event-stream"
-        )
+        response = StreamingHttpResponse(events(pk, start, seen, teacher=teacher), content_type="text/event-stream")
     response["Cache-Control"] = "no-store"
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
     return response

@@ -51,14 +51,21 @@ def async_client_for(user=None) -> AsyncClient:
 
 
 class Stream:
-    """An open event stream: read its next chunk within a time limit, close it."""
+    """An open event stream: read its next chunk within a time limit (a chunk not read in time stays on its way:
+    cancelling the read would close the stream), close it."""
 
     def __init__(self, response):
         self.response = response
         self.chunks = aiter(response.streaming_content)
+        self.pending: asyncio.Future | None = None
 
     async def next(self, timeout: float = WAIT) -> str:
-        chunk = await asyncio.wait_for(anext(self.chunks), timeout)
+        if self.pending is None:
+            self.pending = asyncio.ensure_future(anext(self.chunks))
+        done, _ = await asyncio.wait({self.pending}, timeout=timeout)
+        if not done:
+            raise TimeoutError
+        chunk, self.pending = self.pending.result(), None
         return chunk.decode()
 
     async def next_event(self, timeout: float = WAIT) -> str:
@@ -69,6 +76,9 @@ class Stream:
                 return chunk
 
     async def close(self) -> None:
+        if self.pending is not None:
+            self.pending.cancel()
+            await asyncio.gather(self.pending, return_exceptions=True)
         await self.chunks.aclose()
 
 
@@ -302,35 +312,44 @@ def test_under_wsgi_the_stream_answers_at_once_and_the_browser_polls(live):
 # ---------------------------------------------------------------------------------------------- the broker
 
 
-def test_the_in_process_broker_wakes_every_waiter_and_remembers_the_latest_version():
+def test_the_in_process_broker_wakes_every_subscriber_with_the_newest_version():
     async def scenario():
-        waiters = [asyncio.create_task(broker.changes(7, 1)) for _ in range(3)]
+        subscriptions = [broker.changes(7, 1) for _ in range(3)]
+        waiters = [asyncio.ensure_future(anext(s)) for s in subscriptions]
         await asyncio.sleep(0)
         broker.publish(7, 2)
         assert await asyncio.gather(*waiters) == [2, 2, 2]
-        assert await broker.changes(7, 1) == 2  # heard already: no wait
-        with pytest.raises(TimeoutError):
-            await asyncio.wait_for(broker.changes(7, 2), 0.05)
+        broker.publish(7, 3)
+        broker.publish(7, 4)
+        assert await anext(subscriptions[0]) == 4  # merged: the newest, never an older one
+        assert broker.latest(7) == 4
+        for subscription in subscriptions:
+            await subscription.aclose()
 
     async_to_sync(scenario)()
 
 
 @needs_redis
 def test_redis_carries_a_change_from_one_process_to_another():
-    """Two brokers with hubs of their own stand for two app processes."""
+    """Two brokers with hubs of their own stand for two app processes; a third uses another database's prefix."""
     prefix = f"test-{uuid.uuid4().hex}"
     one = broker.RedisBroker(REDIS_URL, prefix, broker.Hub())
     other = broker.RedisBroker(REDIS_URL, prefix, broker.Hub())
     elsewhere = broker.RedisBroker(REDIS_URL, f"{prefix}-other-database", broker.Hub())
 
     async def scenario():
-        waiting = asyncio.create_task(other.changes(11, 5))
-        unrelated = asyncio.create_task(elsewhere.changes(11, 5))
-        await asyncio.sleep(0.3)  # the subscription is made
+        heard = other.changes(11, 5)
+        unrelated = elsewhere.changes(11, 5)
+        waiting = asyncio.ensure_future(anext(heard))
+        not_for_it = asyncio.ensure_future(anext(unrelated))
+        await asyncio.sleep(0.3)  # both subscriptions are made
         one.publish(11, 6)
         assert await asyncio.wait_for(waiting, WAIT) == 6
-        with pytest.raises(TimeoutError):
-            await asyncio.wait_for(unrelated, 0.3)
+        done, _ = await asyncio.wait({not_for_it}, timeout=0.3)
+        assert not done
+        not_for_it.cancel()
+        await asyncio.gather(not_for_it, return_exceptions=True)
+        await heard.aclose()
         await other.close()
         await elsewhere.close()
 
@@ -356,6 +375,6 @@ def test_a_stream_hears_a_change_published_by_another_process_through_redis(live
             other_process.publish(session.pk, 4)  # not this process's hub: only Redis can bring it
             assert await stream.next_event() == event(4)
             await stream.close()
-            await broker._redis_broker().close()
+            await broker.redis_broker().close()
 
     async_to_sync(scenario)()
