@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("quizzes.authoring.urls")),
     path("", include("quizzes.assignments.urls")),
     path("", include("quizzes.scores.urls")),
+    path("live/", include("quizzes.live.urls")),
     path("live/", include("quizzes.live.stream_urls")),
 ]

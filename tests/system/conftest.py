@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from quizzes.attempts.services import attempt_start
 from tests import factories
-from tests.system.test_permission_matrix import MATRIX, VISITORS
+from tests.system.test_permission_matrix import MATRIX, VISITORS, live_session_and_player
 
 
 @pytest.fixture
@@ -15,6 +15,7 @@ def matrix_pages(school):
     quiz_set = school.assignment.quiz_set
     quiz_set.owner = school.teacher
     quiz_set.save()
+    live_session, live_player = live_session_and_player(school)
     objects = {
         "assignment": school.assignment.pk,
         "attempt": attempt_start(student=school.student, assignment=school.assignment).pk,
@@ -24,6 +25,8 @@ def matrix_pages(school):
         "quiz_set": quiz_set.pk,
         "question": school.questions["single"].pk,
         "own_question": factories.QuestionFactory(owner=school.teacher).pk,
+        "live_session": live_session.pk,
+        "live_player": live_player.pk,
     }
 
     def page(name: str) -> tuple[str, str, object]:

@@ -10,7 +10,19 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from quizzes.attempts.services import attempt_start
-from quizzes.models import Assignment, Attempt, Classroom, Enrollment, PasswordReset, Question, QuizSet, User
+from quizzes.live.services import live_join, live_session_start
+from quizzes.models import (
+    Assignment,
+    Attempt,
+    Classroom,
+    Enrollment,
+    LivePlayer,
+    LiveSession,
+    PasswordReset,
+    Question,
+    QuizSet,
+    User,
+)
 from quizzes.permissions import (
     can_assign_quiz_set,
     can_edit_question,
@@ -18,6 +30,7 @@ from quizzes.permissions import (
     can_review_attempt,
     can_take_assignment,
     can_view_attempt,
+    is_current_student,
     is_student,
     is_teacher,
     teaches,
@@ -37,6 +50,7 @@ STUDENT_OWN = [LOGIN, MISSING, MISSING, MISSING, OK, MISSING, MISSING, MISSING]
 TEACHER_OWN = [LOGIN, FORBIDDEN, MISSING, MISSING, FORBIDDEN, OK, *ADMINS_REFUSED]
 TEACHERS_ONLY = [LOGIN, FORBIDDEN, OK, OK, FORBIDDEN, OK, *ADMINS_REFUSED]
 ANYONE_LOGGED_IN = [LOGIN, OK, OK, OK, OK, OK, OK, OK]
+LIVE_PLAYER = [FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]
 MATRIX = {
     "login": ("get", {}, [OK] * 8),
     "logout": ("post", {}, [LOGIN] * 8),  # logging out leads to the login page
@@ -106,6 +120,21 @@ MATRIX = {
     "student_record": ("get", {"pk": "classroom", "student_pk": "student"}, TEACHER_OWN),
     "assignment_results": ("get", {"pk": "assignment"}, TEACHER_OWN),
     "teacher_attempt": ("get", {"pk": "attempt"}, TEACHER_OWN),
+    # Live sessions: the teacher runs their own; a student of the class joins with one tap; anyone may try a code;
+    # only the session's players (the student joined here) see the phone page and answer.
+    "live_start": ("get", {}, TEACHERS_ONLY),
+    "live_projector": ("get", {"pk": "live_session"}, TEACHER_OWN),
+    "live_remote": ("get", {"pk": "live_session"}, TEACHER_OWN),
+    "live_control": ("post", {"pk": "live_session"}, TEACHER_OWN),
+    "live_player_remove": ("post", {"pk": "live_session", "player_pk": "live_player"}, TEACHER_OWN),
+    "live_join": (
+        "post",
+        {"pk": "live_session"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, *ADMINS_REFUSED],
+    ),
+    "live_guest_join": ("get", {}, [OK] * 8),
+    "live_play": ("get", {"pk": "live_session"}, LIVE_PLAYER),
+    "live_answer": ("post", {"pk": "live_session"}, LIVE_PLAYER),
 }
 
 
@@ -140,6 +169,7 @@ def world(school):
     quiz_set.save()
     own_question = factories.QuestionFactory(owner=school.teacher)
     attempt = attempt_start(student=school.student, assignment=school.assignment)
+    live_session, live_player = live_session_and_player(school)
     visitors = {
         "anonymous": None,
         "other_student": school.stranger,
@@ -159,8 +189,18 @@ def world(school):
         "quiz_set": quiz_set.pk,
         "question": school.questions["single"].pk,
         "own_question": own_question.pk,
+        "live_session": live_session.pk,
+        "live_player": live_player.pk,
     }
     return visitors, objects, school
+
+
+def live_session_and_player(school):
+    """A live session of the teacher's class, open to guests, which the student has joined."""
+    session = live_session_start(
+        teacher=school.teacher, classroom=school.classroom, quiz_set=school.assignment.quiz_set, allow_guests=True
+    )
+    return session, live_join(session=session, user=school.student)
 
 
 def outcome(response) -> object:
@@ -316,6 +356,18 @@ RULES = {
         _their_assignment,
     ),
     "teacher_attempt": _teacher_own(lambda user, things: can_review_attempt(user, things["attempt"])),
+    "live_start": _teachers_only,
+    **dict.fromkeys(
+        ["live_projector", "live_remote", "live_control", "live_player_remove"],
+        _teacher_own(lambda user, things: things["live_session"].teacher_id == user.pk),
+    ),
+    "live_join": lambda user, things: (
+        OK if is_current_student(user, things["live_session"].classroom_id) else FORBIDDEN
+    ),
+    **dict.fromkeys(
+        ["live_play", "live_answer"],
+        lambda user, things: OK if things["live_player"].user_id == user.pk else FORBIDDEN,
+    ),
 }
 
 
@@ -331,6 +383,8 @@ def test_the_written_matrix_is_what_the_predicates_say(world):
         "classroom": Classroom,
         "quiz_set": QuizSet,
         "own_question": Question,
+        "live_session": LiveSession,
+        "live_player": LivePlayer,
     }
     things = {key: model.objects.get(pk=objects[key]) for key, model in models.items()}
     for name, rule in RULES.items():
