@@ -79,6 +79,14 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
         help="page requests in flight at once per process, like a proxy's upstream pool (default 16); the event "
         "streams are not counted",
     )
+    parser.add_argument(
+        "--serve",
+        choices=["split", "asgi"],
+        default="split",
+        help="split (default, as deployed): pages under gunicorn's sync workers, event streams under uvicorn; "
+        "asgi: one uvicorn process serves everything",
+    )
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per app server under split")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument(
         "--database", default="october_quiz_bench_live", help="database name (must start october_quiz_bench)"
@@ -151,80 +159,89 @@ def check_saved(session_pk: int, acknowledged: set[tuple[str, int]]) -> tuple[in
 # ----------------------------------------------------------------------------------------------- the app processes
 
 
-class AppProcess:
-    """One uvicorn process serving october_quiz.asgi, in its own process group."""
+class AppServer:
+    """One app server: under --serve split (production's layout), a gunicorn of sync workers for the pages and a
+    uvicorn process for the event streams, as a proxy would route them; under --serve asgi, one uvicorn process
+    serving everything. Each process in its own process group."""
 
-    def __init__(self, index: int, port: int, env: dict[str, str]):
+    def __init__(self, index: int, args: argparse.Namespace, env: dict[str, str]):
         self.index = index
-        self.port = port
+        self.mode = args.serve
+        self.workers = args.workers
+        self.events_port = free_port()
+        self.pages_port = free_port() if self.mode == "split" else self.events_port
         self.env = env
-        self.process: subprocess.Popen | None = None
-        self.log = OUT / f"live-app-{index}.log"
+        self.processes: list[subprocess.Popen] = []
         self.alive = False
+
+    def describe(self) -> str:
+        if self.mode == "split":
+            return (
+                f"pages :{self.pages_port} (gunicorn {self.workers} sync workers), events :{self.events_port} (uvicorn)"
+            )
+        return f"uvicorn :{self.pages_port}"
+
+    def _start(self, command: list[str], name: str) -> None:
+        log = OUT / f"live-{name}-{self.index}.log"
+        self.processes.append(
+            subprocess.Popen(
+                command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=log.open("w"), start_new_session=True
+            )
+        )
 
     def start(self) -> None:
         OUT.mkdir(parents=True, exist_ok=True)
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "october_quiz.asgi:application",
-            "--host",
-            HOST,
-            "--port",
-            str(self.port),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-            "--backlog",
-            "4096",
-            "--timeout-graceful-shutdown",
-            "2",
-        ]
-        self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=self.log.open("w"),
-            start_new_session=True,
-        )
+        uvicorn = [sys.executable, "-m", "uvicorn", "october_quiz.asgi:application", "--host", HOST]
+        uvicorn += ["--port", str(self.events_port), "--no-access-log", "--log-level", "warning", "--backlog", "4096"]
+        uvicorn += ["--timeout-graceful-shutdown", "2"]
+        self._start(uvicorn, "uvicorn")
+        if self.mode == "split":
+            gunicorn = [str(Path(sys.executable).with_name("gunicorn")), "october_quiz.wsgi", "--chdir", str(ROOT)]
+            gunicorn += ["--bind", f"{HOST}:{self.pages_port}", "--workers", str(self.workers), "--keep-alive", "5"]
+            gunicorn += ["--backlog", "4096", "--timeout", "60", "--graceful-timeout", "5", "--log-level", "warning"]
+            self._start(gunicorn, "gunicorn")
         self.alive = True
 
     def wait_ready(self, seconds: float = 60) -> None:
         deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"app process {self.index} exited:\n{self.log.read_text()[-2000:]}")
-            try:
-                with socket.create_connection((HOST, self.port), timeout=0.5) as sock:
-                    sock.sendall(f"GET /accounts/login/ HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n".encode())
-                    if b" 200 " in sock.recv(16):
-                        return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise TimeoutError(f"app process {self.index} did not answer within {seconds} s")
+        for port in {self.pages_port, self.events_port}:
+            while True:
+                if any(p.poll() is not None for p in self.processes):
+                    raise RuntimeError(f"app server {self.index} exited: see bench/out/live-*-{self.index}.log")
+                try:
+                    with socket.create_connection((HOST, port), timeout=0.5) as sock:
+                        sock.sendall(
+                            f"GET /accounts/login/ HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n".encode()
+                        )
+                        if b" 200 " in sock.recv(16):
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"app server {self.index} did not answer within {seconds} s")
+                time.sleep(0.2)
 
     def kill(self) -> None:
         """As a crash does: SIGKILL, no goodbye to its clients."""
         self.alive = False
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
+        for process in self.processes:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
 
     def stop(self) -> None:
         self.alive = False
-        if self.process is None or self.process.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
+        for process in self.processes:
+            if process.poll() is not None:
+                continue
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=5)
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=5)
 
 
 # ----------------------------------------------------------------------------------------------- a browser
@@ -243,22 +260,25 @@ class Phone:
 class Run:
     """What every browser shares: the app processes, their clients, the measurements."""
 
-    def __init__(self, args: argparse.Namespace, apps: list[AppProcess]):
+    def __init__(self, args: argparse.Namespace, apps: list[AppServer]):
         self.args = args
         self.apps = apps
-        self.clients = [Client(app.port, args.connections) for app in apps]
+        self.clients = [Client(app.pages_port, args.connections) for app in apps]
         self.session_pk = 0
         self.errors: list[str] = []
         self.receipts: dict[str, dict[int, float]] = {}  # username -> version -> first receipt (perf_counter)
         self.changed = asyncio.Condition()
 
-    def client_for(self, index: int) -> Client:
-        """The client of the index-th process, or of the next one alive (what a load balancer does)."""
+    def server_for(self, index: int) -> int:
+        """The index-th app server, or the next one alive (what a load balancer does)."""
         for step in range(len(self.apps)):
             app = self.apps[(index + step) % len(self.apps)]
             if app.alive:
-                return self.clients[app.index]
-        raise RuntimeError("no app process is alive")
+                return app.index
+        raise RuntimeError("no app server is alive")
+
+    def client_for(self, index: int) -> Client:
+        return self.clients[self.server_for(index)]
 
     def error(self, message: str) -> None:
         self.errors.append(message)
@@ -272,14 +292,16 @@ class LiveStudent(PageStudent):
     """A phone: a logged-in student with one event stream, fetching the live region on each event."""
 
     def __init__(self, username: str, run: Run, index: int, rng: random.Random):
-        super().__init__(username, run.client_for(index), rng, (0.0, 0.0))
         self.run = run
         self.home = index % len(run.apps)
+        self.server = run.server_for(self.home)
+        super().__init__(username, run.clients[self.server], rng, (0.0, 0.0))
         self.last_event_id: int | None = None
         self.stream_task: asyncio.Task | None = None
         self.stream_writer: asyncio.StreamWriter | None = None
         self.phone = Phone()
-        self.answered: set[int] = set()  # positions whose answer the server acknowledged
+        self.acknowledged: set[int] = set()  # positions whose answer the server acknowledged (2xx)
+        self.answered: set[int] = set()  # ... or that the server says were answered (409 after a lost reply)
         self.answering: set[int] = set()
         self.fetching = False
         self.fetch_again = False
@@ -298,6 +320,16 @@ class LiveStudent(PageStudent):
     def play_url(self) -> str:
         return f"/live/{self.run.session_pk}/play/"
 
+    def fail_over(self, server: int) -> bool:
+        """After a failure on ``server``: if that server is dead, move to another (once) and say so."""
+        if self.run.apps[server].alive:
+            return False
+        self.killed = True
+        if self.server == server:
+            self.server = self.run.server_for(self.home + 1)
+            self.client = self.run.clients[self.server]
+        return True
+
     async def arrive(self) -> None:
         await self.get("login_page", "/accounts/login/")
         await self.post("login", "/accounts/login/", [("username", self.username), ("password", PASSWORD)])
@@ -313,31 +345,31 @@ class LiveStudent(PageStudent):
 
     async def hold_stream(self) -> None:
         """Keep an event stream open as EventSource does: reconnect with Last-Event-ID after a break."""
+        first = True
         while True:
+            server = self.server
             try:
-                await self.one_stream()
+                await self.one_stream(reconnect=not first)
                 return  # the session ended
             except asyncio.CancelledError:
                 raise
             except (OSError, asyncio.IncompleteReadError, BadPage) as problem:
-                if not self.client_alive():
-                    self.killed = True
-                    self.client = self.run.client_for(self.home + 1)
-                elif not isinstance(problem, (ConnectionError, asyncio.IncompleteReadError)):
+                if not self.fail_over(server) and not isinstance(
+                    problem, (ConnectionError, asyncio.IncompleteReadError)
+                ):
                     self.run.error(f"{self.username}: event stream: {type(problem).__name__}: {problem}")
                 await asyncio.sleep(RECONNECT_PAUSE)
+            first = False
 
-    def client_alive(self) -> bool:
-        return self.run.apps[self.run.clients.index(self.client)].alive
-
-    async def one_stream(self) -> None:
-        reader, writer = await asyncio.open_connection(HOST, self.client.port)
+    async def one_stream(self, *, reconnect: bool) -> None:
+        port = self.run.apps[self.server].events_port
+        reader, writer = await asyncio.open_connection(HOST, port)
         self.stream_writer = writer
         try:
             headers = {**self._headers(), "Accept": "text/event-stream", "Cache-Control": "no-cache"}
             if self.last_event_id is not None:
                 headers["Last-Event-ID"] = str(self.last_event_id)
-            lines = [f"GET /live/{self.run.session_pk}/events/ HTTP/1.1", f"Host: {HOST}:{self.client.port}"]
+            lines = [f"GET /live/{self.run.session_pk}/events/ HTTP/1.1", f"Host: {HOST}:{port}"]
             lines += [f"{name}: {value}" for name, value in headers.items()]
             writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
             await writer.drain()
@@ -350,6 +382,9 @@ class LiveStudent(PageStudent):
             self.connected.set()
             if self.killed:
                 self.failover_done.set()
+            if reconnect:
+                # The phone page fetches its live region when its stream comes back, in case it missed a change.
+                asyncio.get_running_loop().create_task(self.fetch_state())
             buffer = ""
             while True:
                 size_line = await reader.readline()
@@ -396,57 +431,65 @@ class LiveStudent(PageStudent):
             return
         self.fetching = True
         try:
-            while True:
-                self.fetch_again = False
-                await self.read_phone()
-                if not self.fetch_again:
-                    break
-        except (HttpError, OSError, asyncio.IncompleteReadError) as problem:
-            if self.client_alive():
-                self.run.error(f"{self.username}: phone state: {problem}")
+            for _ in range(5):
+                server = self.server
+                try:
+                    self.fetch_again = False
+                    await self.read_phone()
+                    if not self.fetch_again:
+                        break
+                except (HttpError, OSError, asyncio.IncompleteReadError) as problem:
+                    if not self.fail_over(server):
+                        self.run.error(f"{self.username}: phone state: {problem}")
+                        break
+                    await asyncio.sleep(RECONNECT_PAUSE)
         finally:
             self.fetching = False
         await self.run.notify()
 
-    async def read_phone(self) -> Phone:
-        reply = await self.get("play", self.play_url, htmx=True)
-        text = reply.text
+    def read_region(self, text: str) -> Phone:
         position = PHONE_POSITION.search(text)
         score = PHONE_SCORE.search(text)
         form = next((f for f in forms(text) if f.action.endswith("/play/answer/")), None)
         self.phone = Phone(int(position.group(1)) if position else 0, score.group(1) if score else "", form, 200)
-        if form is not None:
-            fields = form.fields.get("position") or [""]
-            at = int(fields[0]) if fields[0].isdigit() else self.phone.position
-            if at not in self.answered and at not in self.answering:
-                self.answering.add(at)
-                asyncio.get_running_loop().create_task(self.answer(at, form))
         return self.phone
 
+    async def read_phone(self) -> Phone:
+        reply = await self.get("play", self.play_url, htmx=True)
+        phone = self.read_region(reply.text)
+        if phone.form is not None:
+            fields = phone.form.fields.get("position") or [""]
+            at = int(fields[0]) if fields[0].isdigit() else phone.position
+            if at not in self.answered and at not in self.answering:
+                self.answering.add(at)
+                asyncio.get_running_loop().create_task(self.answer(at, phone.form))
+        return phone
+
     async def answer(self, position: int, form) -> None:
-        """Answer after a random pause, with htmx's headers; on a dead process, again on another."""
+        """Answer after a random pause, with htmx's headers; on a dead server, again on another."""
         await asyncio.sleep(self.rng.uniform(0.2, 3.0))
         fields = any_answer(form, self.rng)
         fields += [(name, values[0]) for name, values in form.fields.items() if form.kinds.get(name) == "hidden"]
         fields = [(k, v) for k, v in fields if k != "csrfmiddlewaretoken"]
         for _ in range(5):
+            server = self.server
             try:
-                await self.post("answer", form.action, fields, htmx=True)
+                reply = await self.post("answer", form.action, fields, htmx=True)
+                self.read_region(reply.text)
+                self.acknowledged.add(position)
                 self.answered.add(position)
                 break
             except HttpError as problem:
                 if " 409" in str(problem) and self.killed:
-                    # Saved before the process died, acknowledged never reached us: the answer is there.
+                    # Sent before the server died, its reply lost: the server says it has an answer already.
                     self.answered.add(position)
                     break
                 self.run.error(f"{self.username}: answer {position}: {problem}")
                 break
             except (OSError, asyncio.IncompleteReadError, TimeoutError):
-                if self.client_alive():
+                if not self.fail_over(server):
                     self.run.error(f"{self.username}: answer {position}: connection failed")
                     break
-                self.killed = True
-                self.client = self.run.client_for(self.home + 1)
                 await asyncio.sleep(RECONNECT_PAUSE)
         self.answering.discard(position)
         await self.run.notify()
@@ -538,7 +581,7 @@ async def live_session(args: argparse.Namespace, run: Run, teacher_name: str, us
         if position == kill_at:
             # A crash while the class answers: the last process dies; its students move to another one.
             victim = run.apps[-1]
-            killed_students = [s for s in students if s.client is run.clients[victim.index]]
+            killed_students = [s for s in students if s.server == victim.index]
             await asyncio.sleep(0.5)
             await loop.run_in_executor(None, victim.kill)
             process_killed = True
@@ -633,7 +676,7 @@ def main(argv: list[str] | None = None) -> int:
         "REDIS_URL": args.redis_url,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")])),
     }
-    apps = [AppProcess(n, free_port(), env) for n in range(args.processes)]
+    apps = [AppServer(n, args, env) for n in range(args.processes)]
 
     def stop_on_signal(signum, frame):
         raise KeyboardInterrupt
@@ -641,8 +684,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, stop_on_signal)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     print(
-        f"Live benchmark: {args.students} students, {args.processes} uvicorn processes "
-        f"(ports {', '.join(str(a.port) for a in apps)}), {args.questions} questions, Redis fan-out",
+        f"Live benchmark: {args.students} students, {args.processes} app servers "
+        f"({'; '.join(a.describe() for a in apps)}), {args.questions} questions, Redis fan-out",
         flush=True,
     )
     began = time.monotonic()
@@ -667,7 +710,7 @@ def main(argv: list[str] | None = None) -> int:
         run, result = asyncio.run(go())
         for app in apps:
             app.stop()
-        acknowledged = {(s.username, p) for s in result["students"] for p in s.answered}
+        acknowledged = {(s.username, p) for s in result["students"] for p in s.acknowledged}
         lost, saved = check_saved(run.session_pk, acknowledged)
     except KeyboardInterrupt:
         print("Interrupted: stopping the app processes", file=sys.stderr)

@@ -150,6 +150,9 @@ async def events(pk: int, start: Sighting, seen: int | None, *, teacher: bool):
     """The stream's body: the current version unless the browser has it, then each newer one (for a player, each
     that changes what the phone shows), heartbeats between; ends after the session's end."""
     heartbeat = heartbeat_seconds()
+    # The middleware may have used the database after the view (a session saved to move its expiry on): give the
+    # connection back before the stream settles in for the lesson, or each open stream would hold one.
+    await sync_to_async(release_connection)()
     yield f"retry: {RETRY_MS}\n\n".encode()
     sent = seen or 0
     if seen is None or start.version != seen:
