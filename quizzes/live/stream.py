@@ -42,6 +42,11 @@ def heartbeat_seconds() -> float:
     return float(getattr(settings, "LIVE_HEARTBEAT_SECONDS", 15))
 
 
+#: After the session's last change: the page's ``sse-close="ended"`` closes its EventSource, which would otherwise
+#: keep reconnecting (each time answered 204).
+ENDED_EVENT = b"event: ended\ndata: ended\n\n"
+
+
 def changed_event(version: int) -> bytes:
     return f"event: changed\nid: {version}\ndata: {version}\n\n".encode()
 
@@ -159,6 +164,7 @@ async def events(pk: int, start: Sighting, seen: int | None, *, teacher: bool):
         yield changed_event(start.version)
         sent = start.version
     if start.state == LiveSession.State.ENDED:
+        yield ENDED_EVENT
         return
     shown = start.phone
     changes = broker.changes(pk, start.version)
@@ -185,6 +191,7 @@ async def events(pk: int, start: Sighting, seen: int | None, *, teacher: bool):
                 sent = now.version
             shown = now.phone
             if now.state == LiveSession.State.ENDED:
+                yield ENDED_EVENT
                 return
     finally:
         if waiting is not None:

@@ -283,6 +283,7 @@ def test_the_end_sends_a_last_event_and_closes_and_a_browser_coming_back_gets_20
         await sync_to_async(end)()
         broker.publish(session.pk, 4)
         assert await stream.next_event() == event(4)
+        assert await stream.next_event() == "event: ended\ndata: ended\n\n"  # sse-close="ended" on the page
         with pytest.raises(StopAsyncIteration):
             await stream.next()
 
@@ -290,6 +291,7 @@ def test_the_end_sends_a_last_event_and_closes_and_a_browser_coming_back_gets_20
         assert response.status_code == 204
         response, late = await open_stream(async_client_for(teacher), session)
         assert await late.next_event() == event(4)
+        assert await late.next_event() == "event: ended\ndata: ended\n\n"
         with pytest.raises(StopAsyncIteration):
             await late.next()
 
