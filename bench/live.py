@@ -268,6 +268,7 @@ class Run:
         self.errors: list[str] = []
         self.receipts: dict[str, dict[int, float]] = {}  # username -> version -> first receipt (perf_counter)
         self.changed = asyncio.Condition()
+        self.teacher_clients: list[Client] = []
 
     def server_for(self, index: int) -> int:
         """The index-th app server, or the next one alive (what a load balancer does)."""
@@ -499,11 +500,13 @@ class Teacher(PageStudent):
     """The teacher at the projector: starts the session, opens and reveals each question."""
 
     def __init__(self, username: str, run: Run):
-        super().__init__(username, run.client_for(0), random.Random(0), (0.0, 0.0))
+        # A browser of its own: the teacher's requests never wait for the students' connections in this client.
+        self.own = [Client(app.pages_port, 2) for app in run.apps]
+        super().__init__(username, self.own[0], random.Random(0), (0.0, 0.0))
         self.run = run
 
     async def control(self, action: str) -> None:
-        self.client = self.run.client_for(0)
+        self.client = self.own[self.run.server_for(0)]
         await self.post(action, f"/live/{self.run.session_pk}/control/", [("action", action), ("next", "projector")])
 
 
@@ -535,6 +538,7 @@ async def live_session(args: argparse.Namespace, run: Run, teacher_name: str, us
     loop = asyncio.get_running_loop()
     rng = random.Random(args.seed)
     teacher = Teacher(teacher_name, run)
+    run.teacher_clients = teacher.own
     await teacher.get("login_page", "/accounts/login/")
     await teacher.post("login", "/accounts/login/", [("username", teacher_name), ("password", PASSWORD)])
     await teacher.get("start_page", f"/live/start/?classroom={room_pk}&quiz_set={set_pk}")
@@ -563,17 +567,33 @@ async def live_session(args: argparse.Namespace, run: Run, teacher_name: str, us
         kill_at = disconnect_at + 1 if disconnect_at < args.questions else disconnect_at - 1
 
     async def teacher_does(action: str) -> Change:
+        # The teacher talks over the last change while the phones catch up (each change is measured on its own,
+        # not behind the fetches of the one before), then clicks.
+        await wait_until(run, lambda: not any(s.fetching or s.answering for s in students), 30)
+        await asyncio.sleep(0.5)
         version, _, _ = await loop.run_in_executor(None, session_version, run.session_pk)
         change = Change(action, version + 1, time.perf_counter())
         await teacher.control(action)
         changes.append(change)
         return change
 
+    def stuck(what: str, waiting: list) -> None:
+        """Say who a wait gave up on, and where each of the first few stood."""
+        print(f"  ! {len(waiting)} students still {what}", flush=True)
+        for s in waiting[:3]:
+            print(
+                f"    {s.username}: server {s.server}, killed {s.killed}, connected {s.connected.is_set()}, "
+                f"last event {s.last_event_id}, fetching {s.fetching}, phone at {s.phone.position} "
+                f"form {s.phone.form is not None}, answering {sorted(s.answering)}, answered {sorted(s.answered)}",
+                flush=True,
+            )
+
     def received(change: Change, student: LiveStudent) -> bool:
         return any(v >= change.version for v in run.receipts[student.username])
 
     async def everyone_received(change: Change, timeout: float = 30) -> None:
-        await wait_until(run, lambda: all(received(change, s) for s in students), timeout)
+        if not await wait_until(run, lambda: all(received(change, s) for s in students), timeout):
+            stuck(f"without version {change.version}", [s for s in students if not received(change, s)])
 
     for position in range(1, args.questions + 1):
         change = await teacher_does("open_next")
@@ -586,7 +606,8 @@ async def live_session(args: argparse.Namespace, run: Run, teacher_name: str, us
             await loop.run_in_executor(None, victim.kill)
             process_killed = True
             print(f"  killed app process {victim.index} at question {position}: {len(killed_students)} students on it")
-        await wait_until(run, lambda p=position: all(p in s.answered for s in students), 60)
+        if not await wait_until(run, lambda p=position: all(p in s.answered for s in students), 60):
+            stuck(f"without an answer to question {position}", [s for s in students if position not in s.answered])
         if position == kill_at:
             await wait_until(run, lambda k=killed_students: all(s.failover_done.is_set() for s in k), 30)
             for student in killed_students:
@@ -619,7 +640,8 @@ async def live_session(args: argparse.Namespace, run: Run, teacher_name: str, us
                     )
         change = await teacher_does("reveal")
         await everyone_received(change)
-        await asyncio.sleep(0.3)
+        answered = sum(1 for s in students if position in s.answered)
+        print(f"  question {position}: {answered} of {len(students)} answered", flush=True)
     change = await teacher_does("open_next")  # after the last question: the end
     await everyone_received(change)
     for student in students:
@@ -738,7 +760,7 @@ def report(args, run: Run, result: dict, acknowledged: set, lost: int, saved: in
             f"  {c.action:<12}{c.version:>8}{len(c.latencies):>10}{percentile(c.latencies, 0.5):>9.1f}"
             f"{percentile(c.latencies, 0.95):>9.1f}{max(c.latencies, default=0):>9.1f}"
         )
-    requests = [s for client in run.clients for s in client.samples]
+    requests = [s for client in run.clients + run.teacher_clients for s in client.samples]
     failed = [s for s in requests if not 200 <= s.status < 400]
     kinds: dict[str, list[float]] = {}
     for s in requests:
