@@ -7,5 +7,14 @@ from quizzes.attempts import admin as attempts_admin
 from quizzes.authoring import admin as authoring_admin
 from quizzes.bank import admin as bank_admin
 from quizzes.classroom import admin as classroom_admin
+from quizzes.live import admin as live_admin
 
-__all__ = ["accounts_admin", "assignments_admin", "attempts_admin", "authoring_admin", "bank_admin", "classroom_admin"]
+__all__ = [
+    "accounts_admin",
+    "assignments_admin",
+    "attempts_admin",
+    "authoring_admin",
+    "bank_admin",
+    "classroom_admin",
+    "live_admin",
+]

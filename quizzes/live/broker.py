@@ -193,6 +193,8 @@ class RedisBroker:
 
 
 _hub = Hub()
+# The in-process hub's subscribers by session (tests check that a closed iterator leaves nothing behind).
+_subscribers = _hub._subscribers
 _redis: RedisBroker | None = None
 _redis_lock = threading.Lock()
 
