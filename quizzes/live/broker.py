@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator
 
 from django.conf import settings
@@ -51,6 +52,7 @@ class Hub:
         # Guards the two dicts: publish runs in any thread, subscribers run on an event loop.
         self._lock = threading.Lock()
         self._latest: dict[int, int] = {}
+        self._heard_at: dict[int, float] = {}
         self._subscribers: dict[int, set[_Subscriber]] = {}
 
     def publish(self, session_id: int, version: int) -> None:
@@ -58,9 +60,11 @@ class Hub:
             if version <= self._latest.get(session_id, 0):
                 return
             self._latest[session_id] = version
+            self._heard_at[session_id] = time.monotonic()
             if len(self._latest) > _REMEMBERED_SESSIONS:
                 for other in [pk for pk in self._latest if pk not in self._subscribers and pk != session_id]:
                     del self._latest[other]
+                    self._heard_at.pop(other, None)
             subscribers = list(self._subscribers.get(session_id, ()))
         for subscriber in subscribers:
             subscriber.wake()
@@ -68,6 +72,11 @@ class Hub:
     def latest(self, session_id: int) -> int:
         with self._lock:
             return self._latest.get(session_id, 0)
+
+    def heard_at(self, session_id: int) -> float:
+        """When (time.monotonic) this process heard the session's newest version: committed by then."""
+        with self._lock:
+            return self._heard_at.get(session_id, 0.0)
 
     async def changes(self, session_id: int, since: int) -> AsyncIterator[int]:
         subscriber = _Subscriber()
@@ -100,6 +109,7 @@ class Hub:
         """Forget every version heard (tests: session ids repeat from one test database to the next)."""
         with self._lock:
             self._latest.clear()
+            self._heard_at.clear()
 
 
 class RedisBroker:
@@ -224,6 +234,12 @@ def publish(session_id: int, version: int) -> None:
 def latest(session_id: int) -> int:
     """The newest version this process heard of for the session (0 when none), without waiting."""
     return _hub.latest(session_id)
+
+
+def heard_at(session_id: int) -> float:
+    """When (time.monotonic) this process heard of the session's newest version; a read of the database begun
+    after it sees that version (it is published once committed)."""
+    return _hub.heard_at(session_id)
 
 
 async def changes(session_id: int, since: int) -> AsyncIterator[int]:

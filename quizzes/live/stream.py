@@ -126,8 +126,8 @@ def read_sighting(pk: int) -> Sighting:
 
 class SessionReads:
     """A session's sighting, read once for all the streams of this process that need it together: when a change
-    reaches a thousand streams at once, one query answers them all (each stream asks for a read that started after
-    it woke, so nobody gets a value from before the change)."""
+    reaches a thousand streams at once, one query answers them all (each stream asks for a read begun after its
+    process heard of the change, so nobody gets a value from before it)."""
 
     def __init__(self) -> None:
         self._reads: dict[tuple[asyncio.AbstractEventLoop, int], tuple[float, asyncio.Task]] = {}
@@ -175,7 +175,9 @@ async def events(pk: int, start: Sighting, seen: int | None, *, teacher: bool):
                 waiting = asyncio.ensure_future(anext(changes))
             # Waited on, never cancelled: cancelling would close the subscription.
             done, _ = await asyncio.wait({waiting}, timeout=heartbeat)
-            woke = time.monotonic()
+            # A read begun after this process heard of the change sees it: every stream woken by the same change
+            # shares one read. After a heartbeat, a read begun from now.
+            after = broker.heard_at(pk) if done else time.monotonic()
             if done:
                 heard, waiting = waiting.result(), None
                 if teacher and heard > sent:  # the projector wants every change, at once
@@ -183,7 +185,7 @@ async def events(pk: int, start: Sighting, seen: int | None, *, teacher: bool):
                     sent = heard
             else:
                 yield b": heartbeat\n\n"
-            now = await session_reads.read(pk, after=woke)
+            now = await session_reads.read(pk, after=after)
             if now is None:
                 continue
             if now.version > sent and (teacher or now.phone != shown):
