@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, StreamingHttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from quizzes.live import broker, selectors
 from quizzes.models import LiveSession
@@ -202,7 +202,7 @@ async def events(pk: int, start: Sighting, seen: int | None, *, teacher: bool):
         await changes.aclose()
 
 
-@require_GET
+@require_safe
 async def live_events(request: HttpRequest, pk: int) -> HttpResponse:
     await broker.ready()  # listening before the version is read: nothing published in between is missed
     access = await sync_to_async(stream_access)(request, pk)
@@ -213,7 +213,7 @@ async def live_events(request: HttpRequest, pk: int) -> HttpResponse:
     seen = last_event_id(request)
     if state == LiveSession.State.ENDED and seen is not None and seen >= version:
         return HttpResponse(status=204)  # EventSource stops reconnecting
-    if not isinstance(request, ASGIRequest):
+    if not isinstance(request, ASGIRequest) or request.method == "HEAD":
         body = f"retry: {WSGI_RETRY_MS}\n\n".encode()
         if seen is None or seen != version:
             body += changed_event(version)

@@ -309,6 +309,19 @@ def test_under_wsgi_the_stream_answers_at_once_and_the_browser_polls(live):
     assert response.content.decode() == "retry: 3000\n\n" + event(3)
     assert client.get(url, headers={"Last-Event-ID": "3"}).content.decode() == "retry: 3000\n\n"
     assert client.post(url).status_code == 405
+    assert client.head(url).status_code == 200
+
+
+def test_head_answers_at_once_under_asgi_too(live):
+    session, teacher, _, _ = live
+
+    async def scenario():
+        response = await async_client_for(teacher).head(reverse("live_events", args=[session.pk]))
+        assert response.status_code == 200
+        assert not response.streaming
+        assert response["Content-Type"] == "text/event-stream"
+
+    async_to_sync(scenario)()
 
 
 # ---------------------------------------------------------------------------------------------- the broker
