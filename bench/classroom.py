@@ -92,6 +92,11 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (default 1)")
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (default sync)")
     parser.add_argument(
+        "--asgi",
+        action="store_true",
+        help="serve october_quiz.asgi with gunicorn's uvicorn worker (uvicorn_worker.UvicornWorker) instead of WSGI",
+    )
+    parser.add_argument(
         "--connections",
         type=int,
         default=0,
@@ -103,6 +108,8 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--py-spy", action="store_true", help="profile the workers with py-spy into bench/out/")
     parser.add_argument("--seed", type=int, default=1917, help="random seed for answers and pauses")
     args = parser.parse_args(argv)
+    if args.asgi:
+        args.worker_class = "uvicorn_worker.UvicornWorker"
     if not 1 <= args.students <= 20000:
         parser.error("--students must be between 1 and 20000")
     if not 1 <= args.questions <= 100:
@@ -301,7 +308,7 @@ class Gunicorn:
     def __init__(self, args: argparse.Namespace, port: int, env: dict[str, str]):
         self.command = [
             str(Path(sys.executable).with_name("gunicorn")),
-            "october_quiz.wsgi",
+            "october_quiz.asgi:application" if args.asgi else "october_quiz.wsgi",
             "--chdir",
             str(ROOT),
             "--bind",

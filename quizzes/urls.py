@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("quizzes.assignments.urls")),
     path("", include("quizzes.scores.urls")),
     path("live/", include("quizzes.live.urls")),
+    path("live/", include("quizzes.live.stream_urls")),
 ]

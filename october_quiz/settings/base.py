@@ -82,6 +82,12 @@ elif os.environ.get("DB_PREPARED_STATEMENTS", "1") == "1":
     # so the server stops planning the quiz loop's statements anew on every request. Both are Django's own
     # documented OPTIONS; DB_PREPARED_STATEMENTS=0 turns them off for a pooler in transaction mode.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
+# An ASGI process (october_quiz/asgi.py sets 8) runs each request's sync code in a thread of its own, so it takes its
+# connections from a psycopg pool of this size instead of keeping one per thread; 0 (WSGI) keeps them as above.
+DB_POOL_MAX_SIZE = int(os.environ.get("DB_POOL_MAX_SIZE", "0"))
+if DB_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": DB_POOL_MAX_SIZE}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "quizzes.User"
@@ -131,7 +137,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-if os.environ.get("REDIS_URL"):
+# Redis: the shared cache, and the live sessions' fan-out across processes (quizzes.live.broker); empty for neither.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
     }

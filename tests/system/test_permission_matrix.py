@@ -135,6 +135,12 @@ MATRIX = {
     "live_guest_join": ("get", {}, [OK] * 8),
     "live_play": ("get", {"pk": "live_session"}, LIVE_PLAYER),
     "live_answer": ("post", {"pk": "live_session"}, LIVE_PLAYER),
+    # The event stream: its teacher and its players; anyone else 403 (an EventSource cannot follow a login redirect).
+    "live_events": (
+        "get",
+        {"pk": "live_session"},
+        [FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN],
+    ),
 }
 
 
@@ -367,6 +373,9 @@ RULES = {
     **dict.fromkeys(
         ["live_play", "live_answer"],
         lambda user, things: OK if things["live_player"].user_id == user.pk else FORBIDDEN,
+    ),
+    "live_events": lambda user, things: (
+        OK if user.pk in (things["live_session"].teacher_id, things["live_player"].user_id) else FORBIDDEN
     ),
 }
 

@@ -1,0 +1,225 @@
+"""The live session's event stream (server-sent events): tells the projector and each phone that the session changed,
+so each fetches its own state (the page's live region, ``hx-trigger="sse:changed"``). It carries no state itself.
+
+One event per change, ``event: changed`` with the session's version as its id and data; a comment heartbeat when
+nothing happened for LIVE_HEARTBEAT_SECONDS (15), after which the version is read again from the database, so a
+lost broker message costs at most that long. A browser reconnecting says the version it has (``Last-Event-ID``)
+and gets an event at once if the session moved on meanwhile. When the session ends the stream sends its last event
+and closes; a browser that comes back after the end gets 204, which tells EventSource to stop reconnecting.
+
+Under ASGI (october_quiz/asgi.py) the stream stays open for as long as the page does, costing a coroutine. Under
+WSGI (``manage.py runserver``, the sync gunicorn workers) an open stream would hold a worker for good, so there it
+answers at once with the current version if it is new, and asks the browser to come back in a few seconds: live
+pages still follow the session, only by polling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
+from django.db import DatabaseError, connection
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, StreamingHttpResponse
+from django.views.decorators.http import require_safe
+
+from quizzes.live import broker, selectors
+from quizzes.models import LiveSession
+
+#: What the browser waits before reconnecting after the stream broke off (ms); under WSGI, between two polls.
+RETRY_MS = 2000
+WSGI_RETRY_MS = 3000
+#: Where live_guest_join keeps a guest's keys in the Django session: {str(session id): key}.
+GUEST_KEYS = "live_guest_keys"
+#: A Last-Event-ID beyond this is nonsense (a version is a PositiveIntegerField): treated as absent.
+LARGEST_VERSION = 2**31 - 1
+
+
+def heartbeat_seconds() -> float:
+    return float(getattr(settings, "LIVE_HEARTBEAT_SECONDS", 15))
+
+
+#: After the session's last change: the page's ``sse-close="ended"`` closes its EventSource, which would otherwise
+#: keep reconnecting (each time answered 204).
+ENDED_EVENT = b"event: ended\ndata: ended\n\n"
+
+
+def changed_event(version: int) -> bytes:
+    return f"event: changed\nid: {version}\ndata: {version}\n\n".encode()
+
+
+def last_event_id(request: HttpRequest) -> int | None:
+    """The version the browser says it has, or None (absent, or not a version)."""
+    value = request.headers.get("Last-Event-ID", "").strip()
+    if not value.isascii() or not value.isdigit() or len(value) > 10:
+        return None
+    version = int(value)
+    return version if version <= LARGEST_VERSION else None
+
+
+def guest_key(request: HttpRequest, pk: int) -> str:
+    """The guest key this browser's Django session holds for the live session, or ""."""
+    keys = request.session.get(GUEST_KEYS, {})
+    key = keys.get(str(pk), "") if isinstance(keys, dict) else ""
+    return key if isinstance(key, str) else ""
+
+
+def release_connection() -> None:
+    """Give back this thread's database connection while the stream stays open (a class of open streams would
+    otherwise hold one connection each; under a pool, close() returns it). Not inside a transaction (tests)."""
+    if not connection.in_atomic_block:
+        connection.close()
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """What a stream knows of its session: the version, the state, and what a phone shows of it (``phone``: a
+    player joining or leaving changes the version, for the projector's list, but nothing on the phones)."""
+
+    version: int
+    state: str
+    phone: tuple
+
+    @classmethod
+    def of(cls, session: LiveSession) -> Sighting:
+        phone = (session.state, session.position, session.closes_at, session.seconds_left_when_paused)
+        return cls(session.version, session.state, phone)
+
+
+SIGHTING_FIELDS = ("id", "teacher_id", "version", "state", "position", "closes_at", "seconds_left_when_paused")
+GONE = Sighting(0, LiveSession.State.ENDED, ("gone",))
+
+
+def stream_access(request: HttpRequest, pk: int) -> tuple[Sighting, bool] | None:
+    """What the stream starts from, and whether the request is the teacher's, if it may follow the session: its
+    teacher, or one of its players (a student by their account, a guest by the key in their Django session), not
+    removed. None if not; Http404 if there is no such session.
+
+    Uses request.user (not auser), so the middleware that looks at the user after the view finds it loaded."""
+    try:
+        session = LiveSession.objects.only(*SIGHTING_FIELDS).get(pk=pk)
+    except LiveSession.DoesNotExist:
+        raise Http404("No such live session.") from None
+    try:
+        user = request.user
+        if user.is_authenticated and user.pk == session.teacher_id:
+            return Sighting.of(session), True
+        player = selectors.player_for(user if user.is_authenticated else None, session, guest_key(request, session.pk))
+        if player is None or player.removed_at is not None:
+            return None
+        return Sighting.of(session), False
+    finally:
+        release_connection()
+
+
+def read_sighting(pk: int) -> Sighting:
+    """Read again, outside any request's thread; a deleted session counts as ended."""
+    try:
+        session = LiveSession.objects.only(*SIGHTING_FIELDS).filter(pk=pk).first()
+    finally:
+        release_connection()
+    return Sighting.of(session) if session is not None else GONE
+
+
+class SessionReads:
+    """A session's sighting, read once for all the streams of this process that need it together: when a change
+    reaches a thousand streams at once, one query answers them all (each stream asks for a read begun after its
+    process heard of the change, so nobody gets a value from before it)."""
+
+    def __init__(self) -> None:
+        self._reads: dict[tuple[asyncio.AbstractEventLoop, int], tuple[float, asyncio.Task]] = {}
+
+    async def read(self, pk: int, *, after: float) -> Sighting | None:
+        loop = asyncio.get_running_loop()
+        key = (loop, pk)
+        entry = self._reads.get(key)
+        if entry is None or entry[0] < after:
+            if len(self._reads) > 10_000:
+                self._reads = {k: v for k, v in self._reads.items() if not v[1].done()}
+            task = loop.create_task(sync_to_async(read_sighting, thread_sensitive=False)(pk))
+            entry = (time.monotonic(), task)
+            self._reads[key] = entry
+        try:
+            return await asyncio.shield(entry[1])
+        except DatabaseError:
+            return None  # the database is away: keep the stream, try again at the next heartbeat
+
+
+session_reads = SessionReads()
+
+
+async def events(pk: int, start: Sighting, seen: int | None, *, teacher: bool):
+    """The stream's body: the current version unless the browser has it, then each newer one (for a player, each
+    that changes what the phone shows), heartbeats between; ends after the session's end."""
+    heartbeat = heartbeat_seconds()
+    # The middleware may have used the database after the view (a session saved to move its expiry on): give the
+    # connection back before the stream settles in for the lesson, or each open stream would hold one.
+    await sync_to_async(release_connection)()
+    yield f"retry: {RETRY_MS}\n\n".encode()
+    sent = seen or 0
+    if seen is None or start.version != seen:
+        yield changed_event(start.version)
+        sent = start.version
+    if start.state == LiveSession.State.ENDED:
+        yield ENDED_EVENT
+        return
+    shown = start.phone
+    changes = broker.changes(pk, start.version)
+    waiting: asyncio.Task | None = None
+    try:
+        while True:
+            if waiting is None:
+                waiting = asyncio.ensure_future(anext(changes))
+            # Waited on, never cancelled: cancelling would close the subscription.
+            done, _ = await asyncio.wait({waiting}, timeout=heartbeat)
+            # A read begun after this process heard of the change sees it: every stream woken by the same change
+            # shares one read. After a heartbeat, a read begun from now.
+            after = broker.heard_at(pk) if done else time.monotonic()
+            if done:
+                heard, waiting = waiting.result(), None
+                if teacher and heard > sent:  # the projector wants every change, at once
+                    yield changed_event(heard)
+                    sent = heard
+            else:
+                yield b": heartbeat\n\n"
+            now = await session_reads.read(pk, after=after)
+            if now is None:
+                continue
+            if now.version > sent and (teacher or now.phone != shown):
+                yield changed_event(now.version)
+                sent = now.version
+            shown = now.phone
+            if now.state == LiveSession.State.ENDED:
+                yield ENDED_EVENT
+                return
+    finally:
+        if waiting is not None:
+            waiting.cancel()  # closes the subscription, once the cancellation has run
+            await asyncio.gather(waiting, return_exceptions=True)
+        await changes.aclose()
+
+
+@require_safe
+async def live_events(request: HttpRequest, pk: int) -> HttpResponse:
+    await broker.ready()  # listening before the version is read: nothing published in between is missed
+    access = await sync_to_async(stream_access)(request, pk)
+    if access is None:
+        return HttpResponseForbidden("Only the session's teacher and its players may follow it.")
+    start, teacher = access
+    version, state = start.version, start.state
+    seen = last_event_id(request)
+    if state == LiveSession.State.ENDED and seen is not None and seen >= version:
+        return HttpResponse(status=204)  # EventSource stops reconnecting
+    if not isinstance(request, ASGIRequest) or request.method == "HEAD":
+        body = f"retry: {WSGI_RETRY_MS}\n\n".encode()
+        if seen is None or seen != version:
+            body += changed_event(version)
+        response = HttpResponse(body, content_type="text/event-stream")
+    else:
+        response = StreamingHttpResponse(events(pk, start, seen, teacher=teacher), content_type="text/event-stream")
+    response["Cache-Control"] = "no-store"
+    response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+    return response
