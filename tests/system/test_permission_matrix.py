@@ -381,7 +381,7 @@ RULES = {
 
 
 # Pages that need no account (a live session's guests play without one): what a visitor without one gets there.
-ANONYMOUS_OUTCOME = {"live_play": FORBIDDEN, "live_answer": FORBIDDEN}
+ANONYMOUS_OUTCOME = {"live_play": FORBIDDEN, "live_answer": FORBIDDEN, "live_events": FORBIDDEN}
 
 
 def test_every_page_with_a_rule_of_its_own_has_one_above():
