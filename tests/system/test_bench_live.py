@@ -51,7 +51,7 @@ def test_twenty_students_follow_a_live_session_over_two_processes_and_lose_nothi
     )
     report = f"stdout:\n{run.stdout[-3000:]}\nstderr:\n{run.stderr[-3000:]}"
     lines = run.stdout.strip().splitlines()
-    assert lines, report
+    assert lines and lines[-1].startswith("{"), report
     summary = json.loads(lines[-1])
     assert summary.keys() == SUMMARY_KEYS, report
     assert summary["students"] == 20
