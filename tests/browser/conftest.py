@@ -43,9 +43,13 @@ testcases.LiveServerThread.server_class = OneAnswerAtATimeServer
 
 
 def pytest_collection_modifyitems(items):
+    """Mark the browser tests, and run them last: Playwright's sync API keeps an event loop running in the main
+    thread from the first browser test to the end of the session, and the tests of async views (the live event
+    stream) cannot run inside one."""
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: "tests/browser/" in str(item.fspath))
 
 
 @pytest.fixture(scope="session")
