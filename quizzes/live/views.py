@@ -229,6 +229,10 @@ def live_play(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     player = _player(request, session)
     if player is None:
         return _not_a_player(request, session)
+    if request.htmx and request.GET.get("seen") == str(session.version):
+        # The stream's first event on connecting names the version the page already shows: nothing to swap, and
+        # swapping would take the focus from a keyboard user's answer (htmx leaves the page as it is on a 204).
+        return HttpResponse(status=204)
     return _phone_page(request, player)
 
 

@@ -493,3 +493,17 @@ def test_the_phone_page_queries_do_not_grow_with_players(school, django_assert_n
     with django_assert_num_queries(len(few.captured_queries)):
         phone.get(url, headers=HTMX)
     assert player.pk
+
+
+def test_the_phone_is_not_redrawn_for_the_version_it_already_shows(client, db):
+    """The stream's first event names the version on the page: a 204 (htmx swaps nothing), so a keyboard user's
+    focus stays on their answer; a newer version is drawn."""
+    from tests import factories
+
+    player = factories.LivePlayerFactory()
+    client.force_login(player.user)
+    url = reverse("live_play", args=[player.session.pk])
+    current = player.session.version
+    assert client.get(url, {"seen": current}, headers={"HX-Request": "true"}).status_code == 204
+    assert client.get(url, {"seen": current - 1}, headers={"HX-Request": "true"}).status_code == 200
+    assert client.get(url, {"seen": current}).status_code == 200  # a full page is always drawn
