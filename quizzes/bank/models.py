@@ -17,6 +17,10 @@ class Source(models.Model):
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=100, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
+    standpoint = models.TextField(
+        blank=True,
+        help_text="Who is speaking, in our words: the author's standpoint and audience, shown with quoted passages.",
+    )
 
     class Meta:
         ordering = ["file_name"]
@@ -82,6 +86,13 @@ class Question(models.Model):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
+    class Skill(models.TextChoices):
+        CLOSE_READING = "close_reading", "Close reading"
+        SOURCING = "sourcing", "Sourcing"
+        CORROBORATION = "corroboration", "Corroboration"
+        CONTEXTUALISATION = "contextualisation", "Contextualisation"
+        CHRONOLOGY = "chronology", "Chronology"
+
     class Difficulty(models.IntegerChoices):
         RECALL = 1, "1 recall"
         CONNECT = 2, "2 connect"
@@ -95,6 +106,13 @@ class Question(models.Model):
     explanation = models.TextField(blank=True)
     difficulty = models.PositiveSmallIntegerField(choices=Difficulty.choices, default=Difficulty.CONNECT)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    skill = models.CharField(
+        max_length=20,
+        choices=Skill.choices,
+        blank=True,
+        default="",
+        help_text="The historical thinking skill the question practises.",
+    )
     points = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal(1))
     topics = models.ManyToManyField(Topic, blank=True, related_name="questions")
     answer_bool = models.BooleanField(null=True, blank=True, help_text="True/false questions: the right answer.")
@@ -133,6 +151,12 @@ class Question(models.Model):
             models.CheckConstraint(
                 condition=Q(type__in=QuestionTypeChoices.values),
                 name="question_type_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    skill__in=["", "close_reading", "sourcing", "corroboration", "contextualisation", "chronology"]
+                ),
+                name="question_skill_known",
             ),
         ]
 
