@@ -77,8 +77,9 @@ def check_size(paragraphs: list[str]) -> list[str]:
     characters = sum(map(len, paragraphs))
     word_count = sum(paragraph.count(" ") + 1 for paragraph in paragraphs)
     if word_count > MAX_WORDS or characters > MAX_CHARACTERS:
+        size = f"{word_count:,} words" if word_count > MAX_WORDS else f"{characters:,} characters"
         raise UnreadableSource(
-            f"The text is too long ({word_count:,} words): the limit is {MAX_WORDS:,} words. "
+            f"The text is too long ({size}): the limit is {MAX_WORDS:,} words. "
             "Split it into parts (a chapter each) and add each as its own source."
         )
     return paragraphs

@@ -237,3 +237,17 @@ def make_encrypted_pdf(user_password: str = "secret") -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def make_pdf_bomb(inflated_bytes: int = 80_000_000) -> bytes:
+    """A small PDF whose page's compressed content stream inflates to `inflated_bytes` of spaces."""
+    import pypdf
+    from pypdf.generic import DecodedStreamObject
+
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(make_pdf_from_paragraphs([["Hello."]]))))
+    content = DecodedStreamObject()
+    content.set_data(b" " * inflated_bytes)
+    writer.pages[0].replace_contents(content.flate_encode(level=9))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

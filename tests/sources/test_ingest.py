@@ -214,3 +214,21 @@ def test_an_old_word_file_is_told_to_be_saved_as_docx():
 def test_a_path_sent_as_the_file_name_is_reduced_to_its_extension():
     assert read_upload("C:\\Users\\teacher\\Reed.TXT", b"Text.") == ["Text."]
     assert ingest.extension_of("folder.d/notes") == ""
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8-r"])
+def test_a_long_text_is_decoded_by_the_encoding_of_its_first_part(encoding):
+    text = f"{documents.RUSSIAN}\n\n" * 3000  # over the 256 KB that charset-normalizer examines
+    assert read_upload("long.txt", text.encode(encoding)) == [documents.RUSSIAN] * 3000
+
+
+def test_a_long_text_that_breaks_its_first_parts_encoding_later_is_examined_whole():
+    data = f"{FRENCH}\n\n".encode("cp1252") * 2000 + b"A byte cp1252 does not define: \x81."
+    paragraphs = read_upload("long.txt", data)
+    assert paragraphs[0] == FRENCH
+    assert len(paragraphs) == 2001
+
+
+def test_a_single_enormous_word_is_refused_by_its_characters():
+    message = refusal("blob.txt", b"a" * (ingest.MAX_CHARACTERS + 1))
+    assert "characters" in message and "limit is 250,000 words" in message

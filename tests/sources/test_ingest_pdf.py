@@ -111,3 +111,11 @@ def test_a_hundred_page_pdf_is_read_in_well_under_five_seconds():
     elapsed = time.perf_counter() - started
     assert sum(len(paragraph.split()) for paragraph in paragraphs) == 50_000
     assert elapsed < 4.0, f"{elapsed:.2f} s"
+
+
+def test_a_content_stream_that_inflates_beyond_reason_is_refused_quickly():
+    bomb = documents.make_pdf_bomb(80_000_000)
+    assert len(bomb) < 500_000
+    started = time.perf_counter()
+    assert "not a valid PDF, or it is damaged" in refusal(bomb)
+    assert time.perf_counter() - started < 5

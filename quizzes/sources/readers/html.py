@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.dammit import EncodingDetector
+from bs4.exceptions import ParserRejectedMarkup
+
+from quizzes.sources.ingest import UnreadableSource
 
 # Elements whose text is never part of the document a class reads.
 # fmt: off
@@ -40,7 +43,13 @@ def decode_html(data: bytes) -> str:
 
 
 def paragraphs_from_markup(markup: str) -> list[str]:
-    return paragraphs_from_soup(BeautifulSoup(markup, "html.parser"))
+    try:
+        soup = BeautifulSoup(markup, "html.parser")
+    except ParserRejectedMarkup as error:
+        raise UnreadableSource(
+            "This web page is too damaged to read. Open it in a browser, copy the text, and paste it instead."
+        ) from error
+    return paragraphs_from_soup(soup)
 
 
 def paragraphs_from_soup(soup: BeautifulSoup) -> list[str]:

@@ -52,6 +52,20 @@ def decode(data: bytes) -> str:
         text = None
     if text is not None and "\x00" not in text:
         return text
+    if len(data) > _SAMPLE_BYTES:
+        # A book's worth of bytes takes charset-normalizer seconds; its first part tells the encoding as well, and
+        # the whole must then decode with it (else the whole is examined after all).
+        try:
+            return data.decode(_detect(data[:_SAMPLE_BYTES]).encoding)
+        except (UnicodeDecodeError, LookupError, UnreadableSource):
+            pass
+    return str(_detect(data))
+
+
+_SAMPLE_BYTES = 256 * 1024
+
+
+def _detect(data: bytes):
     matches = charset_normalizer.from_bytes(data)
     best = matches.best()
     if best is None or best.encoding is None:
@@ -59,7 +73,7 @@ def decode(data: bytes) -> str:
     if b"\x00" in data and not best.encoding.startswith(("utf_16", "utf_32")):
         # NUL bytes are never in text, except as half of UTF-16 or UTF-32 characters.
         raise UnreadableSource(_NOT_TEXT.format(what=""))
-    return str(_likeliest(matches, best))
+    return _likeliest(matches, best)
 
 
 # Where charset-normalizer finds several encodings about as plausible (a mostly English text with a few accents and
