@@ -176,22 +176,30 @@ def _new_pdf():
 LINE_MM, PARAGRAPH_GAP_MM, TOP_MM, BOTTOM_MM, LINE_CHARACTERS = 5.5, 4.0, 20.0, 277.0, 88
 
 
-def make_pdf_from_paragraphs(pages: list[list[str]]) -> bytes:
+def make_pdf_from_paragraphs(pages: list[list[str]], running_head: str = "", page_numbers: bool = False) -> bytes:
     """A PDF with a text layer: each page starts with its paragraphs, wrapped into lines with a gap between them.
 
-    A paragraph too long for its page runs on to a new page, as in a book. Lines are wrapped here (fpdf2's own
-    multi_cell is too slow for the 100-page benchmark file)."""
+    A paragraph too long for its page runs on to a new page, as in a book. A running head (the book's title) over
+    each page and page numbers under them are optional. Lines are wrapped here: fpdf2's own multi_cell is too slow
+    for the 100-page benchmark file."""
     import textwrap
 
     pdf = _new_pdf()
-    for paragraphs in pages:
+
+    def new_page() -> float:
         pdf.add_page()
-        y = TOP_MM
+        if running_head:
+            pdf.text(80, 12, running_head.replace("#", str(pdf.page_no())))
+        if page_numbers:
+            pdf.text(100, 290, str(pdf.page_no()))
+        return TOP_MM
+
+    for paragraphs in pages:
+        y = new_page()
         for paragraph in paragraphs:
             for line in textwrap.wrap(paragraph, LINE_CHARACTERS):
                 if y > BOTTOM_MM:
-                    pdf.add_page()
-                    y = TOP_MM
+                    y = new_page()
                 pdf.text(15, y, line)
                 y += LINE_MM
             y += PARAGRAPH_GAP_MM

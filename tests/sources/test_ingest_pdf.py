@@ -81,7 +81,9 @@ def test_reading_stops_when_it_takes_too_long(monkeypatch):
     ("first", "second", "joined"),
     [
         ("a revolu-", "tionary committee", "a revolutionary committee"),
-        ("the Military-", "Revolutionary Committee", "the Military- Revolutionary Committee"),
+        ("the Military-", "Revolutionary Committee", "the Military-Revolutionary Committee"),
+        ("in 1917-", "1918", "in 1917-1918"),
+        ("a dash -", "then more", "a dash - then more"),
         ("a soft\xad", "hyphen", "a softhyphen"),
         ("plain", "line", "plain line"),
     ],
@@ -95,6 +97,21 @@ def test_page_numbers_alone_on_a_line_are_dropped():
     assert pdf.page_paragraphs(lines) == ["Text."]
 
 
+def test_running_heads_and_page_numbers_are_dropped_and_paragraphs_joined_across_pages():
+    long_paragraph = documents.words(1500)  # runs over two page breaks
+    data = documents.make_pdf_from_paragraphs(
+        [["Opening paragraph.", long_paragraph], ["A paragraph of its own page."]],
+        running_head="TEN DAYS THAT SHOOK THE WORLD - page #",
+        page_numbers=True,
+    )
+    assert read_upload("book.pdf", data) == ["Opening paragraph.", long_paragraph, "A paragraph of its own page."]
+
+
+def test_a_line_opening_only_a_few_pages_is_kept():
+    data = documents.make_pdf_from_paragraphs([["Chapter One", "Text."], ["Chapter Two", "More text."]])
+    assert read_upload("book.pdf", data) == ["Chapter One", "Text.", "Chapter Two", "More text."]
+
+
 def test_a_first_line_indent_starts_a_paragraph():
     lines = [
         pdf.Line("  Indented start of one", 70, 700, 10, True),
@@ -104,13 +121,13 @@ def test_a_first_line_indent_starts_a_paragraph():
     assert pdf.page_paragraphs(lines) == ["Indented start of one paragraph that goes on", "Another indented one"]
 
 
-def test_a_hundred_page_pdf_is_read_in_well_under_five_seconds():
+def test_a_hundred_page_pdf_is_read_in_under_five_seconds():
     data = documents.make_pdf(pages=100, words_per_page=500)
     started = time.perf_counter()
     paragraphs = read_upload("book.pdf", data)
     elapsed = time.perf_counter() - started
     assert sum(len(paragraph.split()) for paragraph in paragraphs) == 50_000
-    assert elapsed < 4.0, f"{elapsed:.2f} s"
+    assert elapsed < 5.0, f"{elapsed:.2f} s"  # about 1 to 2 s here; the bound leaves room for a busy CI machine
 
 
 def test_a_content_stream_that_inflates_beyond_reason_is_refused_quickly():

@@ -70,7 +70,7 @@ def read_pdf(data: bytes) -> list[str]:
         raise UnreadableSource(TOO_LONG.format(limit=f"{MAX_PAGES:,} pages"))
 
     started = time.monotonic()
-    paragraphs: list[str] = []
+    pages: list[list[Line]] = []
     words = 0
     for number in range(page_count):
         if time.monotonic() - started > MAX_SECONDS:
@@ -81,11 +81,14 @@ def read_pdf(data: bytes) -> list[str]:
             raise UnreadableSource(ENCRYPTED) from error
         except Exception as error:  # noqa: BLE001 - one damaged page is the whole file's refusal
             raise UnreadableSource(DAMAGED) from error
-        page = page_paragraphs(lines)
-        words += sum(len(paragraph.split()) for paragraph in page)
+        words += sum(len(line.text.split()) for line in lines)
         if words > MAX_WORDS:
             raise UnreadableSource(TOO_LONG.format(limit=f"{MAX_WORDS:,} words"))
-        join_pages(paragraphs, page)
+        pages.append(lines)
+    running = running_heads(pages)
+    paragraphs: list[str] = []
+    for lines in pages:
+        join_pages(paragraphs, page_paragraphs(lines, running))
     if not paragraphs:
         raise UnreadableSource(NO_TEXT)
     text = "".join(paragraphs)
@@ -115,22 +118,44 @@ def page_lines(page) -> list[Line]:
             line.text += part
 
     page.extract_text(visitor_text=visit)
+    for line in lines:
+        line.text = line.text.translate(_LIGATURES).strip()
     return lines
 
 
-def page_paragraphs(lines: list[Line]) -> list[str]:
-    """One page's lines re-flowed into paragraphs, without the page numbers on its first or last line."""
-    for line in lines:
-        line.text = line.text.translate(_LIGATURES).strip()
-    lines = [line for line in lines]
-    while lines and not lines[-1].text:
-        lines.pop()
-    while lines and not lines[0].text:
-        lines.pop(0)
-    if lines and _PAGE_NUMBER.match(lines[-1].text):
-        lines.pop()
-    if lines and _PAGE_NUMBER.match(lines[0].text):
-        lines.pop(0)
+def running_heads(pages: list[list[Line]]) -> frozenset[str]:
+    """The running heads and feet of a book's pages: short lines that open or close many pages alike (page numbers
+    aside), such as the book's title on even pages and the chapter's on odd ones."""
+    counts: dict[str, int] = {}
+    for lines in pages:
+        texts = [text for text in (line.text.strip() for line in lines) if text]
+        for text in {*texts[:2], *texts[-2:]}:
+            if len(text) <= MAX_HEAD_CHARACTERS and not _PAGE_NUMBER.match(text):
+                counts[_head_key(text)] = counts.get(_head_key(text), 0) + 1
+    least = max(3, len(pages) // 4)
+    return frozenset(key for key, count in counts.items() if count >= least)
+
+
+MAX_HEAD_CHARACTERS = 80
+
+
+def _head_key(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
+
+
+def page_paragraphs(lines: list[Line], running: frozenset[str] = frozenset()) -> list[str]:
+    """One page's lines re-flowed into paragraphs, without the page numbers and running heads on its first or last
+    lines."""
+    lines = [Line(line.text.strip(), line.x, line.y, line.size, line.placed) for line in lines]
+
+    def furniture(line: Line) -> bool:
+        return not line.text or bool(_PAGE_NUMBER.match(line.text)) or _head_key(line.text) in running
+
+    for _ in range(3):
+        while lines and furniture(lines[-1]):
+            lines.pop()
+        while lines and furniture(lines[0]):
+            lines.pop(0)
     placed = [line for line in lines if line.text]
     spacings = [
         before.y - after.y
@@ -139,6 +164,11 @@ def page_paragraphs(lines: list[Line]) -> list[str]:
     ]
     # The lower quartile: the spacing inside paragraphs, even on a page where most gaps are between paragraphs.
     spacing = sorted(spacings)[len(spacings) // 4] if spacings else None
+    if placed and len(spacings) < 3:
+        # Too few lines to tell a paragraph's spacing from the gap between paragraphs: text is set about 1.2 to 1.5
+        # times its size apart.
+        usual = 1.5 * sorted(line.size for line in placed)[len(placed) // 2]
+        spacing = min(spacing, usual) if spacing else usual
     lengths = sorted(len(line.text) for line in placed)
     long_line = lengths[int(len(lengths) * 0.8)] if lengths else 0
 
@@ -180,8 +210,10 @@ def join_lines(text: str, line: str) -> str:
     """Two lines of one paragraph joined; a word hyphenated at the line's end joined again."""
     if text.endswith("\xad"):
         return text[:-1] + line
-    if text.endswith("-") and len(text) > 1 and text[-2].isalpha() and line[:1].islower():
-        return text[:-1] + line
+    if text.endswith("-") and len(text) > 1 and text[-2].isalnum():
+        if text[-2].isalpha() and line[:1].islower():
+            return text[:-1] + line  # revo-/lution
+        return text + line  # Military-/Revolutionary, 1917-/1918: the hyphen belongs to the text
     return f"{text} {line}"
 
 
