@@ -259,3 +259,17 @@ def make_pdf_bomb(inflated_bytes: int = 80_000_000) -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def make_slow_pdf(instructions: int = 200_000) -> bytes:
+    """A PDF of a few kilobytes whose one page draws `instructions` line segments: seconds of work for a reader."""
+    import pypdf
+    from pypdf.generic import DecodedStreamObject
+
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(make_pdf_from_paragraphs([["Hello."]]))))
+    content = DecodedStreamObject()
+    content.set_data(b"BT /F1 11 Tf 50 700 Td (Hello.) Tj ET\n" + b"10 20 m 30 40 l S\n" * instructions)
+    writer.pages[0].replace_contents(content.flate_encode(level=9))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

@@ -136,3 +136,18 @@ def test_a_content_stream_that_inflates_beyond_reason_is_refused_quickly():
     started = time.perf_counter()
     assert "not a valid PDF, or it is damaged" in refusal(bomb)
     assert time.perf_counter() - started < 5
+
+
+def test_a_small_pdf_with_a_page_too_slow_to_read_is_stopped_at_the_deadline(monkeypatch):
+    monkeypatch.setattr(pdf, "MAX_SECONDS", 0.5)  # passed inside the page, so only the kill can stop it
+    monkeypatch.setattr(pdf, "KILL_AFTER_SECONDS", 0.5)
+    slow = documents.make_slow_pdf(500_000)  # about 20 s of pypdf's time
+    assert len(slow) < 100_000
+    started = time.perf_counter()
+    assert "takes too long" in refusal(slow)
+    assert time.perf_counter() - started < 5
+
+
+def test_the_reader_in_the_child_process_gives_what_it_gives_in_this_one():
+    data = documents.make_pdf(pages=2, words_per_page=120)
+    assert read_upload("a.pdf", data) == pdf.read_pdf_here(data)
