@@ -122,13 +122,16 @@ def test_a_first_line_indent_starts_a_paragraph():
     assert pdf.page_paragraphs(lines) == ["Indented start of one paragraph that goes on", "Another indented one"]
 
 
-def test_a_hundred_page_pdf_is_read_in_under_five_seconds():
+def test_a_hundred_page_pdf_is_read_whole_and_in_seconds():
     data = documents.make_pdf(pages=100, words_per_page=500)
     started = time.perf_counter()
     paragraphs = read_upload("book.pdf", data)
     elapsed = time.perf_counter() - started
     assert sum(len(paragraph.split()) for paragraph in paragraphs) == 50_000
-    assert elapsed < 5.0, f"{elapsed:.2f} s"  # about 1 to 2 s here; the bound leaves room for a busy CI machine
+    assert len(paragraphs) == 500
+    # About 1 s on a quiet machine, 2 to 5 s while other test suites share its two cores; this bound catches a
+    # reader gone quadratic, the benchmark command measures.
+    assert elapsed < 15.0, f"{elapsed:.2f} s"
 
 
 def test_a_content_stream_that_inflates_beyond_reason_is_refused_quickly():
