@@ -127,21 +127,33 @@ def read_upload(file_name: str, data: bytes) -> list[str]:
 
 
 _DAMAGED = "The file could not be read: it may be damaged. Open it on your computer and paste the text instead."
+# Every reader but the plain-text one runs in a child process killed past this (readers/isolated.py): a small
+# hostile PDF, Markdown or HTML file can take a parser minutes.
+MAX_READ_SECONDS = 20.0
+_TOO_SLOW = "This file takes too long to read. Upload the part you need (a chapter), or paste its text."
 
 
 def _read(extension: str, data: bytes) -> list[str]:
-    if extension in (".txt", ".md"):
+    from quizzes.sources.readers import isolated
+
+    if extension == ".txt":
         from quizzes.sources.readers import text
 
-        return text.read_markdown(data) if extension == ".md" else text.read_text(data)
-    if extension in (".html", ".htm"):
+        return text.read_text(data)
+    if extension == ".md":
+        from quizzes.sources.readers import text
+
+        reader = text.read_markdown
+    elif extension in (".html", ".htm"):
         from quizzes.sources.readers import html
 
-        return html.read_html(data)
-    if extension == ".docx":
+        reader = html.read_html
+    elif extension == ".docx":
         from quizzes.sources.readers import word
 
-        return word.read_docx(data)
-    from quizzes.sources.readers import pdf
+        reader = word.read_docx
+    else:
+        from quizzes.sources.readers import pdf
 
-    return pdf.read_pdf(data)
+        reader = pdf.read_pdf
+    return isolated.run_with_deadline(reader, data, seconds=MAX_READ_SECONDS, too_slow=_TOO_SLOW, failed=_DAMAGED)

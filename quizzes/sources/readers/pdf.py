@@ -7,8 +7,8 @@ hyphen at a line's end are joined when the next line goes on in lower case. Page
 line of a page are dropped. A scan (pictures of pages, no text layer) is refused: its text would have to be
 recognised (OCR), which the teacher can do better on their own computer.
 
-The reading runs in a child process killed at a deadline (readers/isolated.py): a small hostile PDF can hold a page
-that takes pypdf minutes."""
+ingest.py runs this reader in a child process killed at a deadline (readers/isolated.py): a small hostile PDF can
+hold a page that takes pypdf minutes."""
 
 from __future__ import annotations
 
@@ -18,13 +18,15 @@ import re
 import time
 from dataclasses import dataclass
 
+import pypdf
+import pypdf.filters  # noqa: F401 - imported with this module, before the fork, so the child imports nothing
+
 from quizzes.sources.ingest import MAX_WORDS, UnreadableSource
 
 MAX_PAGES = 2_000
-# Reading stops past this: checked between pages, and the child process reading the file is killed a little later
-# (one page can take minutes). 100 pages of text take about 2 seconds.
-MAX_SECONDS = 20.0
-KILL_AFTER_SECONDS = 2.0
+# Reading stops past this, checked between pages; the child process reading the file is killed at
+# ingest.MAX_READ_SECONDS, as one page can take minutes. 100 pages of text take about 2 seconds.
+MAX_SECONDS = 15.0
 
 NO_TEXT = "This PDF has no text layer (it is probably a scan): paste the text instead."
 ENCRYPTED = (
@@ -55,20 +57,6 @@ class Line:
 
 
 def read_pdf(data: bytes) -> list[str]:
-    import pypdf.filters  # noqa: F401 - imported here, before the fork, so the child imports nothing
-
-    from quizzes.sources.readers.isolated import run_with_deadline
-
-    if b"%PDF" not in data[:1024]:
-        raise UnreadableSource(DAMAGED)
-    return run_with_deadline(
-        read_pdf_here, data, seconds=MAX_SECONDS + KILL_AFTER_SECONDS, too_slow=TOO_SLOW, failed=DAMAGED
-    )
-
-
-def read_pdf_here(data: bytes) -> list[str]:
-    """Reads the PDF in this process."""
-    import pypdf
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
     if b"%PDF" not in data[:1024]:
