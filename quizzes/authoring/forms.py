@@ -44,6 +44,12 @@ class SourceChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, source: Source) -> str:
         return f"{source.author}, {source.title}"
 
+    def to_python(self, value):
+        # An id no table could hold is "not one of the choices", never an overflow in the database.
+        if value not in self.empty_values and (not str(value).isdigit() or len(str(value)) > 18):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
 
 class SourceMultipleChoiceField(ManyChoiceField):
     def label_from_instance(self, source: Source) -> str:
@@ -322,19 +328,23 @@ class OwnQuestionForm(forms.Form):
         required=False,
         empty_label="No source",
         label="Evidence: source document",
-        help_text="Optional: the document your evidence quote comes from.",
+        help_text="Optional: the document your evidence quote comes from (the shared bank's, or one in your library).",
     )
     citation_quote = forms.CharField(
         required=False,
         max_length=2000,
         label="Evidence: quote",
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Copied exactly from the document, at most 30 words.",
+        help_text="Copied exactly from the document, at most 30 words. A quote from a source in the library is checked "
+        "against its text when you save.",
     )
 
-    def __init__(self, *args, question_type: str, **kwargs):
+    def __init__(self, *args, question_type: str, teacher=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.question_type = question_type
+        # The sources the teacher may cite: the shared ones and their own (quizzes.permissions.can_see_source).
+        sources = Source.objects.visible_to(teacher) if teacher is not None else Source.objects.shared()
+        self.fields["citation_source"].queryset = sources.order_by("owner_id", "author", "title")
         # Each type's answer fields are its form_parts (quizzes/bank/types/); the others go.
         parts = {name for kind in REGISTRY.values() for name in kind.form_parts}
         for name in parts - set(REGISTRY[question_type].form_parts):
