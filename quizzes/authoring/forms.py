@@ -79,7 +79,7 @@ class BankFilterForm(forms.Form):
     """The builder's search box and filters; every field is optional and bad values are simply ignored."""
 
     q = forms.CharField(required=False, max_length=MAX_SEARCH_LENGTH, label="Words in the question or explanation")
-    source = SourceChoiceField(queryset=Source.objects.order_by("file_name"), required=False, empty_label="Any")
+    source = SourceChoiceField(queryset=Source.objects.none(), required=False, empty_label="Any")
     topic = forms.ModelChoiceField(queryset=Topic.objects.order_by("name"), required=False, empty_label="Any")
     type = forms.ChoiceField(choices=[("", "Any"), *Question.Type.choices], required=False, label="Question type")
     difficulty = forms.TypedChoiceField(
@@ -93,8 +93,11 @@ class BankFilterForm(forms.Form):
 
     KEYS = ("q", "source", "topic", "type", "difficulty", "whose")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, teacher=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The sources the teacher may use: the shared ones and their own (quizzes.permissions.can_see_source).
+        sources = Source.objects.visible_to(teacher) if teacher is not None else Source.objects.shared()
+        self.fields["source"].queryset = sources.order_by("owner_id", "author", "title")
         # The builder refreshes the results when one of these changes (hx-trigger "change from:.bank-filter");
         # the search box has its own trigger, so that leaving it (to click Add, say) does not refresh them.
         for name in self.KEYS[1:]:
@@ -147,8 +150,9 @@ class RuleForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Any of these; none ticked means every topic.",
     )
+    # Random sets draw from the shared bank, whose questions cite shared sources only.
     sources = SourceMultipleChoiceField(
-        queryset=Source.objects.order_by("file_name"),
+        queryset=Source.objects.shared().order_by("file_name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Source documents",

@@ -74,7 +74,7 @@ def set_create(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _builder_context(request: HtmxHttpRequest, quiz_set: QuizSet, query: QueryDict, rule_form: RuleForm | None = None):
-    filter_form = BankFilterForm(query)
+    filter_form = BankFilterForm(query, teacher=request.user)
     context = {
         "quiz_set": quiz_set,
         "filter_form": filter_form,

@@ -10,8 +10,9 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from quizzes.bank.rules import MAX_QUOTE_WORDS, fold_for_quotes
-from quizzes.models import Citation, Source, SourceParagraph
+from quizzes.models import Citation, Source, SourceParagraph, SourceText
 from quizzes.permissions import teacher_source
+from quizzes.sources.quotes import FoldedText, QuoteNotFound, QuoteTooLong, find_quote
 
 # Paragraphs the reader shows at once: a window, so that a book reads as fast as a page.
 WINDOW = 40
@@ -282,3 +283,27 @@ def quoting_from(teacher, data) -> QuotingFrom | None:
         paragraph = 1
     quote = " ".join(str(data.get("quote") or "")[:MAX_QUOTE_CHARACTERS].split())
     return QuotingFrom(source, paragraph, paragraph_text(source, paragraph) if source.has_text else "", quote)
+
+
+# -- check_bank --------------------------------------------------------------------------------------------------
+
+
+def stored_quote_problems() -> list[tuple[int, str]]:
+    """(question id, problem) for every quote of a source whose text is stored that is not in that text: one query
+    for the citations, one per source for its text."""
+    citations = list(
+        Citation.objects.filter(source__paragraph_count__gt=0)
+        .select_related("source")
+        .order_by("source_id", "question_id", "position")
+    )
+    problems = []
+    texts: dict[int, FoldedText] = {}
+    for citation in citations:
+        if citation.source_id not in texts:
+            stored = SourceText.objects.filter(source_id=citation.source_id).values_list("folded", "starts").first()
+            texts[citation.source_id] = FoldedText(*(stored or ("", [])))
+        try:
+            find_quote(texts[citation.source_id], citation.quote)
+        except (QuoteNotFound, QuoteTooLong) as error:
+            problems.append((citation.question_id, f"quote from {citation.source.file_name}: {error}"))
+    return sorted(problems)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -112,40 +111,41 @@ def source_update_provenance(*, source: Source, **provenance) -> Source:
     return source
 
 
-@dataclass(frozen=True)
-class BrokenQuote:
-    question: Question
-    quote: str
-    reason: str
+def text_change_refusal(source: Source, paragraphs: list[str]) -> SourceRefused | None:
+    """Why the source's text may not become these paragraphs (it is empty, or a quote of a question citing the
+    source is not in it, with those questions), or None when it may."""
+    if not any(p.strip() for p in paragraphs):
+        return SourceRefused("The text is empty: paste the document's text, or upload a file.")
+    new = FoldedText.of([p for p in (normalise_paragraph(p) for p in paragraphs) if p])
+    broken: dict[int, Question] = {}
+    for citation in Citation.objects.filter(source_id=source.pk).select_related("question").order_by("question_id"):
+        try:
+            find_quote(new, citation.quote)
+        except (QuoteNotFound, QuoteTooLong):
+            broken[citation.question_id] = citation.question
+    if broken:
+        count = len(broken)
+        return SourceRefused(
+            f"The new text would break the quotes of {count} question{'s' if count != 1 else ''}: "
+            "change or remove those quotes first, or keep the passages they quote.",
+            broken.values(),
+        )
+    return None
 
 
 @transaction.atomic
 def source_replace_text(*, source: Source, paragraphs: list[str], upload_name: str = "") -> Source:
     """Put a new text in place of the stored one. Refused, with the questions affected, when a quote of a question
     citing the source is not in the new text: no question silently loses its evidence."""
-    if not any(p.strip() for p in paragraphs):
-        raise SourceRefused("The text is empty: paste the document's text, or upload a file.")
     locked = Source.objects.select_for_update().get(pk=source.pk)
-    new = FoldedText.of([p for p in (normalise_paragraph(p) for p in paragraphs) if p])
-    citations = list(Citation.objects.filter(source=locked).select_related("question").order_by("question_id", "id"))
-    broken = []
-    for citation in citations:
-        try:
-            find_quote(new, citation.quote)
-        except (QuoteNotFound, QuoteTooLong) as error:
-            broken.append(BrokenQuote(citation.question, citation.quote, str(error)))
-    if broken:
-        questions = list({b.question.pk: b.question for b in broken}.values())
-        raise SourceRefused(
-            f"The new text would break the quotes of {len(questions)} question{'s' if len(questions) != 1 else ''}: "
-            "change or remove those quotes first, or keep the passages they quote.",
-            questions,
-        )
-    store_text(locked, paragraphs)
+    refusal = text_change_refusal(locked, paragraphs)
+    if refusal is not None:
+        raise refusal
+    new = store_text(locked, paragraphs)
     if upload_name:
         locked.upload_name = upload_name[:255]
     locked.save()
-    _anchor(citations, new)
+    _anchor(list(Citation.objects.filter(source=locked)), new)
     return locked
 
 
