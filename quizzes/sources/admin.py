@@ -47,9 +47,14 @@ class SourceAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A form that leaves visibility out (an older admin page, a script) keeps the source's own.
+        self.fields["visibility"].required = False
         if self.instance.pk and self.instance.has_text:
             texts = self.instance.paragraphs.order_by("position").values_list("text", flat=True)
             self.initial["text"] = "\n\n".join(texts)
+
+    def clean_visibility(self) -> str:
+        return self.cleaned_data.get("visibility") or self.instance.visibility or Source.Visibility.SHARED
 
     def clean(self):
         cleaned = super().clean()
