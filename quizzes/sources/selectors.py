@@ -216,12 +216,21 @@ def _hits(source: Source, search: str, pattern: re.Pattern | None) -> tuple[list
     hits = []
     for position, text in rows[:MAX_SEARCH_HITS]:
         found = pattern.search(fold_for_quotes(text))
-        at = found.start() if found else 0
-        snippet = (
-            ("\u2026" if at > 40 else "") + text[max(0, at - 40) : at + 60] + ("\u2026" if at + 60 < len(text) else "")
-        )
-        hits.append((position, snippet))
+        hits.append((position, _snippet(text, found.start() if found else 0)))
     return hits, len(rows) > MAX_SEARCH_HITS
+
+
+def _snippet(text: str, at: int, *, before: int = 40, after: int = 80) -> str:
+    """About `before` characters before `at` and `after` after it, cut at spaces, with ellipses where cut."""
+    start = max(0, at - before)
+    if start:
+        space = text.find(" ", start, at)
+        start = space + 1 if space >= 0 else start
+    end = min(len(text), at + after)
+    if end < len(text):
+        space = text.rfind(" ", at, end)
+        end = space if space > at else end
+    return ("\u2026" if start else "") + text[start:end] + ("\u2026" if end < len(text) else "")
 
 
 def _coverage(viewer, source: Source) -> Coverage:
