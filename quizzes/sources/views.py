@@ -76,7 +76,7 @@ def source_create(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, f"{TEMPLATES}/create.html", context, status=status)
 
 
-def _reader(request: HtmxHttpRequest, source: Source, *, highlight: Citation | None = None, student=False, base=""):
+def _reader(request: HtmxHttpRequest, source: Source, *, highlight: Citation | None = None, student=False, back=""):
     shown = ReaderForm(request.GET)
     paragraph = shown.paragraph()
     if highlight is not None and "p" not in request.GET:
@@ -93,7 +93,8 @@ def _reader(request: HtmxHttpRequest, source: Source, *, highlight: Citation | N
         "source": source,
         "page": page,
         "student": student,
-        "base": base or request.path,
+        "base": request.path,
+        "back": back,
         "can_edit": can_edit_source(request.user, source),
     }
     return render_page_or_partial(request, READER, "reader-window", context)
@@ -176,4 +177,5 @@ def source_context(request: HtmxHttpRequest, pk: int, attempt_pk: int) -> HttpRe
     attempt = Attempt.objects.select_related("assignment").filter(pk=attempt_pk, student_id=request.user.pk).first()
     if attempt is None or not can_read_in_context(request.user, citation, attempt):
         raise Http404("There is no such passage to read in context.")
-    return _reader(request, citation.source, highlight=citation, student=True)
+    back = reverse("attempt_results" if attempt.is_submitted else "attempt", args=[attempt.pk])
+    return _reader(request, citation.source, highlight=citation, student=True, back=back)

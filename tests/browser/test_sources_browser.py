@@ -127,3 +127,42 @@ def test_the_library_reader_and_editor_are_accessible(live_server, browser_conte
         assert_accessible(page, f"{what} ({scheme}, {width} px)")
         assert sticking_out(page)["wider_by"] <= 0, f"{what} is wider than {width} px"
         page.screenshot(path=str(SHOTS / f"{what.replace(' ', '-')}-{width}-{scheme}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_student_reads_the_passage_in_context_after_answering(live_server, browser_context, width):
+    from quizzes.models import Assignment
+
+    teacher = factories.TeacherFactory(username="tamara")
+    student = factories.UserFactory(username="sasha")
+    classroom = factories.ClassroomFactory(teacher=teacher)
+    factories.EnrollmentFactory(classroom=classroom, student=student)
+    source = factories.TeacherSourceFactory(owner=teacher, allow_context=True, standpoint="An American socialist.")
+    from quizzes.authoring.services import own_question_save
+
+    question = own_question_save(
+        teacher=teacher,
+        data={
+            "type": "true_false",
+            "prompt": "Did Lenin think delay was fatal?",
+            "explanation": "He wrote so.",
+            "difficulty": 1,
+            "points": 1,
+            "answer": True,
+            "citations": [{"source": source.file_name, "quote": "Delay is fatal."}],
+        },
+    )
+    quiz_set = factories.QuizSetFactory(owner=teacher, questions=[question])
+    factories.AssignmentFactory(quiz_set=quiz_set, classroom=classroom, feedback=Assignment.Feedback.EACH_QUESTION)
+    page = browser_context(width=width, height=900).new_page()
+    log_in(page, live_server, "sasha")
+    page.get_by_role("button", name="Start").click()
+    page.get_by_label("True", exact=True).check()
+    page.get_by_role("button", name="Check answer").click()
+    page.get_by_role("link", name=re.compile("Read it in context")).click()
+    expect(page.locator("mark.this-quote")).to_have_text("Delay is fatal.")
+    expect(page.get_by_text("Write a question quoting this")).to_have_count(0)
+    assert_accessible(page, f"student reader ({width} px)")
+    assert sticking_out(page)["wider_by"] <= 0
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"student-reader-{width}.png"), full_page=True)

@@ -355,6 +355,7 @@ def test_after_answering_a_student_reads_the_passage_in_context(school, quoted, 
     reader = text_of(student_client.get(url))
     assert '<mark class="this-quote">' in reader and "Delay is fatal." in reader
     assert "Write a question quoting this" not in reader and "Questions quote" not in reader
+    assert f'href="{reverse("attempt", args=[attempt.pk])}">Back to your quiz' in reader
 
 
 def test_before_answering_the_student_cannot_read_it(school, quoted, student_client):
