@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from quizzes.htmx import HtmxHttpRequest, redirect_page, render_page_or_partial
 from quizzes.models import Attempt, Citation, Source
@@ -154,10 +154,12 @@ def source_replace(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @teacher_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def source_delete_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """Delete a source; refused, with the list of the questions citing it, while any do."""
+    """Ask first (GET), then delete a source (POST); refused, with the list of the questions citing it, while any do."""
     source = owned_source(request.user, pk)
+    if request.method != "POST":
+        return render(request, f"{TEMPLATES}/delete.html", {"source": source})
     try:
         source_delete(source=source)
     except SourceRefused as refusal:

@@ -258,6 +258,8 @@ def test_deleting_a_cited_source_is_refused_with_the_list(source, teacher_client
 
 
 def test_deleting_a_source_nobody_quotes(source, teacher_client):
+    asked = text_of(teacher_client.get(reverse("source_delete", args=[source.pk])))
+    assert "Delete Ten Days?" in re.sub(r"</?cite>", "", asked) and Source.objects.filter(pk=source.pk).exists()
     response = teacher_client.post(reverse("source_delete", args=[source.pk]))
     assert response.status_code == 302 and not Source.objects.filter(pk=source.pk).exists()
 
