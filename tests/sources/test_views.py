@@ -193,6 +193,25 @@ def test_the_reader_takes_any_paragraph_number_without_failing(source, teacher_c
     assert teacher_client.get(reverse("source_read", args=[source.pk]), {"p": value, "q": "x" * 500}).status_code == 200
 
 
+@pytest.mark.parametrize(("paragraphs", "questions"), [(5, 1), (300, 15)])
+def test_the_reader_and_the_editor_take_a_fixed_number_of_queries(
+    school, teacher_client, django_assert_num_queries, paragraphs, questions
+):
+    text = [f"Sentence {n} says something about October." for n in range(paragraphs)]
+    source = source_add(owner=school.teacher, paragraphs=text, rights_confirmed=True, author="A", title="T")
+    for n in range(questions):
+        own_question(teacher_client, source, f"Sentence {n} says", prompt=f"Question {n}?")
+    url = reverse("source_read", args=[source.pk])
+    # The session, the user, the source; the window's paragraphs, the quotes in it, which paragraphs are quoted.
+    with django_assert_num_queries(6):
+        teacher_client.get(url, {"p": 2})
+    with django_assert_num_queries(7):  # and the paragraphs where the words searched for stand
+        teacher_client.get(url, {"p": 2, "q": "October"})
+    # The session, the user, the source and its paragraph; the sources and topics offered.
+    with django_assert_num_queries(6):
+        teacher_client.get(reverse("question_create"), {"source": source.pk, "paragraph": 2, "type": "single"})
+
+
 def test_the_reader_takes_a_constant_number_of_queries(school, teacher_client, django_assert_num_queries):
     def reader_queries(paragraphs: int, questions: int) -> int:
         text = [f"Sentence {n} says something about October." for n in range(paragraphs)]
