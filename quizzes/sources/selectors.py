@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.http import Http404
 
 from quizzes.bank.rules import MAX_QUOTE_WORDS, fold_for_quotes
@@ -22,7 +22,8 @@ MAX_QUOTE_CHARACTERS = 600
 
 
 def library(teacher, *, q: str = "", whose: str = "", category: str = "") -> QuerySet[Source]:
-    """The sources the teacher may use that fit the filter, theirs first, each with how many questions quote it."""
+    """The sources the teacher may use that fit the filter, theirs first, then other teachers' shared ones, then the
+    shared bank's, each with how many questions the teacher may see quote it."""
     sources = Source.objects.visible_to(teacher).select_related("owner")
     if whose == "mine":
         sources = sources.filter(owner_id=teacher.pk)
@@ -35,8 +36,9 @@ def library(teacher, *, q: str = "", whose: str = "", category: str = "") -> Que
     if category:
         sources = sources.filter(category=category)
     citing = Q(citations__question__owner__isnull=True) | Q(citations__question__owner_id=teacher.pk)
-    return sources.annotate(quoted=Count("citations__question", filter=citing, distinct=True)).order_by(
-        "-paragraph_count", "author", "title", "id"
+    mine = Case(When(owner_id=teacher.pk, then=0), When(owner__isnull=False, then=1), default=2)
+    return sources.annotate(quoted=Count("citations__question", filter=citing, distinct=True), whose=mine).order_by(
+        "whose", "author", "title", "id"
     )
 
 

@@ -83,6 +83,7 @@ def test_the_library_lists_the_bank_the_shared_and_the_teachers_own_but_not_othe
     page = text_of(response)
     assert "Ten Days" in page and "Lenin and the October Coup" in page and shared.title in page
     assert theirs.title not in page
+    assert page.index("Ten Days") < page.index(shared.title) < page.index("Lenin and the October Coup")  # mine first
     assert ("<html" in page) is (not headers)
     assert "HX-Request" in response["Vary"]
 
