@@ -2,9 +2,12 @@
 that says exactly what does not match."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quizzes.bank.rules import fold_for_quotes, quote_found
-from quizzes.sources.quotes import FoldedText, QuoteNotFound, QuoteTooLong, find_quote
+from quizzes.sources.quotes import FoldedText, QuoteNotFound, QuoteTooLong, find_quote, normalise_paragraph
+from quizzes.sources.selectors import segments_of
 
 PARAGRAPHS = [
     "Lenin wrote to the Central Committee: \u201cThe situation is utterly critical.\u201d",
@@ -66,3 +69,30 @@ def test_a_quote_longer_than_the_banks_limit_is_refused(text):
 def test_an_empty_quote_is_refused(text):
     with pytest.raises(QuoteNotFound, match="empty"):
         find_quote(text, "   ")
+
+
+# -- Properties ----------------------------------------------------------------------------------------------------
+
+WORD = st.text(alphabet="abcxyz\u2014\u201c\u201d'\u2019-", min_size=1, max_size=6)
+PARAGRAPH = st.lists(WORD, min_size=1, max_size=12).map(" ".join)
+
+
+@given(st.lists(PARAGRAPH, min_size=1, max_size=6), st.data())
+def test_any_run_of_words_in_the_text_is_found_where_it_stands(paragraphs, data):
+    paragraphs = [normalise_paragraph(p) for p in paragraphs]
+    text = FoldedText.of(paragraphs)
+    words = " ".join(paragraphs).split(" ")
+    first = data.draw(st.integers(0, len(words) - 1))
+    last = data.draw(st.integers(first, min(len(words), first + 30) - 1))
+    quote = " ".join(words[first : last + 1])
+    match = find_quote(text, quote)
+    assert text.folded[match.start : match.end] == fold_for_quotes(quote)
+    # The paragraphs named hold the quote's first and last characters.
+    assert text.starts[match.paragraph - 1] <= match.start
+    assert match.paragraph_last == text.paragraph_at(match.end - 1) >= match.paragraph
+
+
+@given(st.text(max_size=40), st.lists(st.tuples(st.integers(-5, 45), st.integers(-5, 45), st.sampled_from("ab"))))
+def test_marking_a_paragraph_never_changes_its_text(text, spans):
+    segments = segments_of(text, spans)
+    assert "".join(s.text for s in segments) == text

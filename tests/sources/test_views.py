@@ -150,6 +150,22 @@ def test_bad_input_is_refused_with_a_message_and_stores_nothing(school, teacher_
     assert not Source.objects.filter(owner__isnull=False).exists() and not SourceParagraph.objects.exists()
 
 
+def test_a_file_over_the_limit_is_refused_before_it_is_read(school, teacher_client, monkeypatch):
+    monkeypatch.setattr("quizzes.sources.forms.MAX_UPLOAD_BYTES", 100)
+    upload = SimpleUploadedFile("big.txt", b"word " * 30)
+    response = teacher_client.post(reverse("source_create"), provenance(rights_confirmed="on", upload=upload))
+    assert response.status_code == 422 and "The file is too large" in text_of(response)
+    assert not Source.objects.filter(owner__isnull=False).exists()
+
+
+def test_pasting_and_uploading_at_once_is_refused(school, teacher_client):
+    upload = SimpleUploadedFile("a.txt", b"Some text.")
+    response = teacher_client.post(
+        reverse("source_create"), provenance(rights_confirmed="on", upload=upload, text="Other text.")
+    )
+    assert response.status_code == 422 and "not both" in text_of(response)
+
+
 def test_a_student_cannot_add_a_source(school, student_client):
     response = student_client.post(reverse("source_create"), provenance(rights_confirmed="on", text="x"))
     assert response.status_code == 403
