@@ -63,6 +63,7 @@ class ProvenanceForm(forms.ModelForm):
             "kind": "For example \u201cspeech to the Petrograd Soviet\u201d.",
             "date": "Year-month-day, e.g. 1917-10-25, when the day matters.",
             "calendar": "Russia used the Old Style (Julian) calendar until February 1918: say which the date is in.",
+            "published_in": "",
             "standpoint": "Two or three sentences for students: who is speaking, from what position, to whom.",
             "allow_context": "Under a quoted passage in the feedback, your students see \u201cRead it in context\u201d: "
             "the whole text opens at that passage.",
@@ -77,6 +78,7 @@ class ProvenanceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["visibility"].choices = Source.Visibility.choices
         self.fields["category"].choices = [("", "Not said"), *Source.Category.choices]
+        self.fields["calendar"].choices = [("", "Not said"), *Source.Calendar.choices]
 
     def clean(self):
         cleaned = super().clean()

@@ -125,7 +125,8 @@ def test_the_library_reader_and_editor_are_accessible(live_server, browser_conte
         settled(page)
         expect(page.locator("h1")).to_be_visible()
         assert_accessible(page, f"{what} ({scheme}, {width} px)")
-        assert sticking_out(page)["wider_by"] <= 0, f"{what} is wider than {width} px"
+        overflow = sticking_out(page)
+        assert overflow["wider_by"] <= 0, f"{what} is wider than {width} px: {overflow}"
         page.screenshot(path=str(SHOTS / f"{what.replace(' ', '-')}-{width}-{scheme}.png"), full_page=True)
 
 
