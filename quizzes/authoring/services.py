@@ -196,11 +196,15 @@ def own_question_save(*, teacher, data: dict, question: Question | None = None) 
     data = {**data, "key": "", "status": Question.Status.PUBLISHED}
     if question is not None:
         data["type"] = question.type
-    problems = own_question_problems(data, teacher)
-    if problems:
-        raise QuestionInvalid(problems)
     sources, topics = _sources_and_topics(data, teacher)
     with transaction.atomic():
+        # The stored texts the quotes are checked against stay as they are until the question is saved: a text
+        # replaced meanwhile (quizzes.sources.services.source_replace_text locks the same rows) cannot break them.
+        stored = sorted(s.pk for s in sources.values() if s.has_text)
+        list(Source.objects.select_for_update().filter(pk__in=stored).order_by("pk").values_list("pk", flat=True))
+        problems = own_question_problems(data, teacher)
+        if problems:
+            raise QuestionInvalid(problems)
         if question is None:
             saved = save_question(data, sources=sources, topics=topics, owner=teacher)
             citations_anchor(saved)

@@ -116,6 +116,13 @@ def test_a_teacher_adds_a_pasted_source_and_lands_in_the_reader(school, teacher_
     assert "Second one, with \u201cquotes\u201d." in page and 'id="p2"' in page
 
 
+def test_pasted_markup_is_stored_as_text_and_shown_as_text(school, teacher_client):
+    data = provenance(text="<script>alert(1)</script> <b>Bold</b> claims.", rights_confirmed="on")
+    response = teacher_client.post(reverse("source_create"), data, follow=True)
+    page = response.content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;b&gt;Bold&lt;/b&gt; claims." in page
+
+
 def test_a_teacher_adds_an_uploaded_text_file(school, teacher_client):
     upload = SimpleUploadedFile("reed.txt", "One.\n\nTwo \u2014 with a dash.".encode(), content_type="text/plain")
     data = provenance(rights_confirmed="on", visibility="shared", upload=upload)
