@@ -433,3 +433,17 @@ def test_another_student_cannot_use_the_link(school, quoted, student_client):
     url = reverse("source_context", args=[question.citations.get().pk, attempt.pk])
     assert client_for(school.classmate).get(url).status_code == 404
     assert client_for(school.teacher).get(url).status_code == 404
+
+
+def test_after_submitting_the_results_page_links_the_passage_in_context(school, quoted, student_client):
+    question, attempt = quoted
+    Assignment.objects.filter(pk=attempt.assignment_id).update(feedback=Assignment.Feedback.AFTER_SUBMISSION)
+    url = reverse("source_context", args=[question.citations.get().pk, attempt.pk])
+    student_client.post(reverse("attempt_answer", args=[attempt.pk, 1]), {"answer": "true"})
+    assert student_client.get(url).status_code == 404  # no feedback yet: the passage is not shown
+    student_client.post(reverse("attempt_submit", args=[attempt.pk]))
+    results = text_of(student_client.get(reverse("attempt_results", args=[attempt.pk])))
+    assert url in results
+    reader = student_client.get(url)
+    assert reader.status_code == 200
+    assert f'href="{reverse("attempt_results", args=[attempt.pk])}">Back to your quiz' in text_of(reader)
