@@ -339,6 +339,13 @@ def test_a_selected_passage_fills_the_quote(source, teacher_client):
     assert re.search(r'name="citation_quote"[^>]*>\s*held only the Winter</textarea>', page)
 
 
+def test_editing_a_question_links_its_quote_in_the_reader(source, teacher_client):
+    own_question(teacher_client, source, "Delay is fatal.")
+    question = Question.objects.get(owner__isnull=False)
+    page = text_of(teacher_client.get(reverse("question_edit", args=[question.pk])))
+    assert f"{reverse('source_read', args=[source.pk])}?p=2#p2" in page
+
+
 def test_the_editor_says_exactly_what_does_not_match(source, teacher_client):
     response = own_question(teacher_client, source, "Delay is deadly.")
     assert response.status_code == 422
