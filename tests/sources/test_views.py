@@ -201,6 +201,8 @@ def test_search_within_the_text_lists_and_marks_the_hits(school, source, teacher
     assert "in 1 paragraph" in page
     assert '<mark class="hit">Winter</mark>' in page
     assert "?p=3&q=winter#p3" in page
+    # With htmx, the page's status line says what changed, for screen readers.
+    assert ("\u201cwinter\u201d in 1 paragraph." in page) is bool(headers)
 
 
 def test_the_reader_shows_a_window_of_paragraphs_with_next_and_previous(school, teacher_client):
