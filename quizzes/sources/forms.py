@@ -8,16 +8,10 @@ from django import forms
 from quizzes.models import Source
 from quizzes.sources import ingest
 
-MAX_UPLOAD_BYTES = getattr(ingest, "MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
-MAX_WORDS = getattr(ingest, "MAX_WORDS", 200_000)
-LIMITS_TEXT = getattr(
-    ingest,
-    "LIMITS_TEXT",
-    f"Up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB and {MAX_WORDS:,} words: .txt, .md, .html, .docx or .pdf "
-    "(with a text layer).",
-)
-# Pasted text: the same number of words, at most about 8 characters each with the space.
-MAX_PASTED_CHARACTERS = MAX_WORDS * 8
+MAX_UPLOAD_BYTES = ingest.MAX_UPLOAD_BYTES
+LIMITS_TEXT = f"{ingest.LIMITS_TEXT} Files: {ingest.ACCEPTED_TEXT} (a PDF needs its text layer)."
+# Pasted text: the reader's own bound on characters (it counts the words).
+MAX_PASTED_CHARACTERS = ingest.MAX_CHARACTERS
 MAX_SEARCH_LENGTH = 100
 THIS_YEAR_AND_SOON = 2100
 
@@ -108,7 +102,7 @@ class TextForm(forms.Form):
         required=False,
         label="Or upload a file",
         help_text=LIMITS_TEXT,
-        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.md,.html,.htm,.docx,.pdf"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ingest.EXTENSIONS)}),
     )
 
     def clean(self):

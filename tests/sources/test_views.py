@@ -14,6 +14,7 @@ from quizzes.sources.selectors import WINDOW
 from quizzes.sources.services import source_add
 from tests import factories
 from tests.conftest import HTMX, client_for
+from tests.sources import documents
 
 TEXT = [
     "On the night of 24 October the Military Revolutionary Committee took the bridges.",
@@ -456,3 +457,45 @@ def test_after_submitting_the_results_page_links_the_passage_in_context(school, 
     reader = student_client.get(url)
     assert reader.status_code == 200
     assert f'href="{reverse("attempt_results", args=[attempt.pk])}">Back to your quiz' in text_of(reader)
+
+
+# -- Uploads of every type, made by the tests (tests/sources/documents.py) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("file_name", "make"),
+    [
+        ("reed.txt", lambda: documents.make_text("Lenin wrote.\n\nDelay is fatal.", encoding="cp1251")),
+        ("reed.md", lambda: b"# Reed\n\nLenin wrote.\n\nDelay is *fatal*."),
+        ("reed.html", lambda: documents.make_html("<h1>Reed</h1><p>Lenin wrote.</p><p>Delay is <b>fatal</b>.</p>")),
+        ("reed.docx", lambda: documents.make_docx(["Lenin wrote.", "Delay is fatal."])),
+        ("reed.pdf", lambda: documents.make_pdf_from_paragraphs([["Lenin wrote.", "Delay is fatal."]])),
+    ],
+)
+def test_a_teacher_uploads_each_kind_of_file_and_quotes_it(school, teacher_client, file_name, make):
+    upload = SimpleUploadedFile(file_name, make())
+    response = teacher_client.post(reverse("source_create"), provenance(rights_confirmed="on", upload=upload))
+    assert response.status_code == 302, text_of(response)
+    source = Source.objects.get(owner=school.teacher)
+    texts = list(source.paragraphs.values_list("text", flat=True))
+    assert "Delay is fatal." in texts and not any("<" in text for text in texts)
+    assert own_question(teacher_client, source, "Delay is fatal.").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("file_name", "make", "message"),
+    [
+        ("scan.pdf", lambda: documents.make_image_only_pdf(), "paste the text"),
+        ("broken.docx", lambda: b"PK\x03\x04 not really a document", ""),
+        ("bomb.docx", lambda: documents.make_billion_laughs_docx(), ""),
+        ("photo.txt", lambda: b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, ""),
+    ],
+)
+def test_an_unreadable_upload_is_refused_with_the_readers_message_and_stores_nothing(
+    school, teacher_client, file_name, make, message
+):
+    upload = SimpleUploadedFile(file_name, make())
+    response = teacher_client.post(reverse("source_create"), provenance(rights_confirmed="on", upload=upload))
+    assert response.status_code == 422
+    assert 'role="alert"' in text_of(response) and message in text_of(response).lower()
+    assert not Source.objects.filter(owner__isnull=False).exists() and not SourceParagraph.objects.exists()

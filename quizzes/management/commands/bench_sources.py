@@ -30,7 +30,7 @@ _WORD_LIST = (
 )
 WORDS = _WORD_LIST.split(" ")
 WORDS_PER_PARAGRAPH = 100
-WORDS_PER_PAGE = 450
+WORDS_PER_PAGE = 500
 
 
 def made_up_paragraphs(words: int, rng: random.Random) -> list[str]:
@@ -50,8 +50,8 @@ def made_up_paragraphs(words: int, rng: random.Random) -> list[str]:
 
 
 def upload_document(pages: int, rng: random.Random) -> tuple[str, bytes, str]:
-    """A document of `pages` pages to upload: a PDF made by the ingest helper's test documents when they are here,
-    else the same words as a .txt file."""
+    """A PDF of `pages` pages to upload, made by the tests' document maker (tests/sources/documents.py, with the
+    test dependencies installed), else the same number of words as a .txt file (upload_format says which)."""
     try:
         from tests.sources.documents import make_pdf
     except ImportError:
@@ -64,7 +64,7 @@ class Command(BaseCommand):
     help = (
         "Store a --words word source and --questions questions quoting it; time the reader page showing a paragraph "
         "(--renders times), the quote check on save (once per question) and the upload of a --pages page document "
-        "(a PDF, or a .txt until the PDF maker is here); roll it all back. The last line printed is JSON: words, "
+        "(a PDF made with the test dependencies' maker; a .txt without them); roll it all back. The last line printed is JSON: words, "
         "reader_ms, quote_check_ms, upload_ms, reader_queries, upload_format."
     )
 
