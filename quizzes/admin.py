@@ -8,6 +8,7 @@ from quizzes.authoring import admin as authoring_admin
 from quizzes.bank import admin as bank_admin
 from quizzes.classroom import admin as classroom_admin
 from quizzes.live import admin as live_admin
+from quizzes.sources import admin as sources_admin  # after bank_admin: it extends the bank's admin of sources
 
 __all__ = [
     "accounts_admin",
@@ -17,4 +18,5 @@ __all__ = [
     "bank_admin",
     "classroom_admin",
     "live_admin",
+    "sources_admin",
 ]

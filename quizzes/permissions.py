@@ -34,6 +34,18 @@ What a teacher may use
   is recorded (``PasswordReset``).
 - An archived class takes no new students (`can_add_students`).
 
+Sources (quizzes/sources)
+- A teacher reads and cites the shared sources (the shared bank's documents, with provenance and quoted passages
+  only, and the sources teachers shared with the site's teachers) and their own private ones (`can_see_source`,
+  `teacher_source`; the same rule as a query: ``Source.objects.visible_to``). Another teacher's private source,
+  and the questions that cite it, do not exist for them (404).
+- Only the teacher who added a source changes its provenance or text or deletes it (`can_edit_source`,
+  `owned_source`); the shared bank's documents are edited in Django admin.
+- A student sees the passages quoted by the questions they answer, in the feedback; the whole text of a source
+  only at a passage quoted in a question whose feedback they may see, only when the source's teacher allows it
+  (``Source.allow_context``), and only in an attempt at an assignment of a class that teacher teaches and the
+  student is in now (`can_read_in_context`).
+
 What a student sees and does
 - They take the assignments of the classes they are currently in, while the class is not archived
   (`can_take_assignment`). Their dashboard lists those assignments unless a teacher closed them (the same rule,
@@ -69,7 +81,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from quizzes.models import Assignment, Attempt, Classroom, Enrollment, Question, QuizSet
+from quizzes.models import Assignment, Attempt, Citation, Classroom, Enrollment, Question, QuizSet, Response, Source
 
 # -- Accounts ------------------------------------------------------------------------------------------------------
 
@@ -284,3 +296,53 @@ def correct_answers_visible(attempt: Attempt, now=None, *, after_due_unlocked: b
     return (
         review_visible(attempt, now, after_due_unlocked=after_due_unlocked) and attempt.assignment.show_correct_answers
     )
+
+
+# -- Sources -------------------------------------------------------------------------------------------------------
+
+
+def can_see_source(user, source: Source) -> bool:
+    """Teachers read and cite the shared sources and their own (``Source.objects.visible_to`` as a query)."""
+    return is_teacher(user) and (source.visibility == Source.Visibility.SHARED or source.owner_id == user.pk)
+
+
+def teacher_source(user, pk: int) -> Source:
+    """A source the teacher may read and cite, or 404 (`can_see_source`, in the query)."""
+    return get_object_or_404(Source.objects.visible_to(user), pk=pk)
+
+
+def can_edit_source(user, source: Source) -> bool:
+    """The teacher who added it; the shared bank's documents (no owner) are edited in admin only."""
+    return is_teacher(user) and source.owner_id is not None and source.owner_id == user.pk
+
+
+def owned_source(user, pk: int) -> Source:
+    """The teacher's own source, or 404 (`can_edit_source`, in the query)."""
+    return get_object_or_404(Source, pk=pk, owner_id=user.pk)
+
+
+def can_read_in_context(user, citation: Citation, attempt: Attempt | None) -> bool:
+    """Whether a student may open the citation's whole source at the quoted passage, from their attempt: the source
+    allows it and its text holds the quote; the attempt is theirs, at an assignment of a class the source's teacher
+    teaches and they are in now; and they may see the feedback that shows the passage (after each question once
+    answered, or the right answers in review). Queries only when the source allows it."""
+    source = citation.source
+    if not (source.allow_context and source.has_text and source.owner_id and citation.paragraph):
+        return False
+    if attempt is None or not is_student(user) or attempt.student_id != user.pk:
+        return False
+    classroom = Classroom.objects.filter(pk=attempt.assignment.classroom_id).values_list("teacher_id", flat=True)
+    if classroom.first() != source.owner_id or not is_current_student(user, attempt.assignment.classroom_id):
+        return False
+    answered = Response.objects.filter(
+        attempt_id=attempt.pk, question_id=citation.question_id, answered_at__isnull=False
+    ).exists()
+    if attempt.assignment.feedback_after_each_question and answered:
+        return attempt.assignment.show_correct_answers
+    return answered_or_reviewed(attempt, citation)
+
+
+def answered_or_reviewed(attempt: Attempt, citation: Citation) -> bool:
+    """The passage shows in the attempt's review: the question is in the attempt and its right answers show."""
+    in_attempt = Response.objects.filter(attempt_id=attempt.pk, question_id=citation.question_id).exists()
+    return in_attempt and correct_answers_visible(attempt)

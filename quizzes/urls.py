@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("quizzes.attempts.urls")),
     path("", include("quizzes.classroom.urls")),
     path("", include("quizzes.authoring.urls")),
+    path("", include("quizzes.sources.urls")),
     path("", include("quizzes.assignments.urls")),
     path("", include("quizzes.scores.urls")),
     path("live/", include("quizzes.live.urls")),

@@ -68,6 +68,58 @@ class SourceFactory(DjangoModelFactory):
     year = 2014
 
 
+TEACHER_TEXT = [
+    "On the night of 24 October the Military Revolutionary Committee took the bridges, the telegraph and the "
+    "railway stations.",
+    "Lenin wrote to the Central Committee: \u201cThe situation is utterly critical. Delay is fatal.\u201d",
+    "By the morning of 25 October the Provisional Government held only the Winter Palace \u2014 and little else.",
+]
+
+
+class TeacherSourceFactory(DjangoModelFactory):
+    """A teacher's own source with its text stored (quizzes.sources.services.source_add), private by default."""
+
+    class Meta:
+        model = models.Source
+        skip_postgeneration_save = True
+
+    file_name = factory.Sequence(lambda n: f"own-test-{n}")
+    owner = factory.SubFactory(TeacherFactory)
+    author = "John Reed"
+    title = factory.Sequence(lambda n: f"Ten Days That Shook the World, chapter {n}")
+    category = models.Source.Category.JOURNALISM
+    year = 1919
+    visibility = models.Source.Visibility.PRIVATE
+    rights_confirmed = True
+
+    @factory.post_generation
+    def paragraphs(source, create, extracted, **kwargs):
+        from quizzes.sources.services import store_text
+
+        if create:
+            store_text(source, TEACHER_TEXT if extracted is None else extracted)
+            source.save()
+
+
+class SourceParagraphFactory(DjangoModelFactory):
+    class Meta:
+        model = models.SourceParagraph
+
+    source = factory.SubFactory(TeacherSourceFactory, paragraphs=[])
+    position = factory.Sequence(lambda n: n + 1)
+    offset = 0
+    text = "A paragraph."
+
+
+class SourceTextFactory(DjangoModelFactory):
+    class Meta:
+        model = models.SourceText
+
+    source = factory.SubFactory(TeacherSourceFactory, paragraphs=[])
+    folded = "A paragraph."
+    starts = factory.LazyFunction(lambda: [0])
+
+
 class TopicFactory(DjangoModelFactory):
     class Meta:
         model = models.Topic

@@ -10,7 +10,7 @@ from django.http import Http404
 from quizzes.attempts.selectors import student_attempt, student_attempt_and_positions
 from quizzes.attempts.services import attempt_start
 from quizzes.classroom.services import classroom_archive, enrollment_join, enrollment_remove, students_bulk_create
-from quizzes.models import Attempt, Question, QuizSet, User
+from quizzes.models import Attempt, Question, QuizSet, Source, User
 from quizzes.permissions import (
     assignable_classrooms,
     assignable_quiz_set,
@@ -18,18 +18,22 @@ from quizzes.permissions import (
     can_assign_to,
     can_edit_question,
     can_edit_quiz_set,
+    can_edit_source,
     can_reset_password,
     can_review_attempt,
     can_see_question,
+    can_see_source,
     can_take_assignment,
     can_use_question,
     can_view_attempt,
     is_current_student,
+    owned_source,
     taught_attempt,
     teacher_assignment,
     teacher_classroom,
     teacher_question,
     teacher_quiz_set,
+    teacher_source,
     teaches,
 )
 from tests import factories
@@ -168,3 +172,26 @@ def test_the_roster_offers_a_reset_for_exactly_the_accounts_the_teacher_may_rese
         assert resettable is can_reset_password(user, account), (user, account)
     assert {a for a in accounts if can_reset_password(school.teacher, a)} == {made_here}
     assert {a for a in accounts if can_reset_password(school.other_teacher, a)} == {made_there}
+
+
+def test_a_teacher_finds_exactly_the_sources_they_may_read_and_edit(school, people):
+    sources = [
+        factories.SourceFactory(),  # the shared bank's
+        factories.TeacherSourceFactory(owner=school.teacher),
+        factories.TeacherSourceFactory(owner=school.other_teacher),
+        factories.TeacherSourceFactory(owner=school.other_teacher, visibility=Source.Visibility.SHARED),
+        factories.TeacherSourceFactory(owner=None),  # a private source whose teacher's account is gone
+    ]
+    for user, source in itertools.product(people, sources):
+        assert found(teacher_source, user, source.pk) is (
+            can_see_source(user, source)
+            or not user.is_teacher
+            and (source.visibility == Source.Visibility.SHARED or source.owner_id == user.pk)
+        )
+        assert found(owned_source, user, source.pk) is (
+            can_edit_source(user, source) or (not user.is_teacher and source.owner_id == user.pk)
+        )
+        visible = Source.objects.visible_to(user).filter(pk=source.pk).exists()
+        assert visible is (source.visibility == Source.Visibility.SHARED or source.owner_id == user.pk)
+        assert not can_edit_source(user, source) or can_see_source(user, source)
+    assert not can_see_source(AnonymousUser(), sources[0])

@@ -206,3 +206,7 @@ TEACHER_SESSION_IDLE_SECONDS = int(os.environ.get("TEACHER_SESSION_IDLE_SECONDS"
 SESSION_COOKIE_AGE = STUDENT_SESSION_IDLE_SECONDS
 # manage.py demo creates an administrator whose password the README publishes: production settings refuse it.
 DEMO_ALLOWED = True
+# A teacher may paste a whole book into the source form (quizzes.sources.ingest: 4,000,000 characters, up to 4 bytes
+# each in UTF-8, Russian 2); Django's default of 2.5 MB for a form's fields would refuse it with a bare 400.
+# Uploaded files are not counted here (they stream to disk; their own limit is ingest.MAX_UPLOAD_BYTES).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

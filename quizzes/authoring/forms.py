@@ -44,6 +44,12 @@ class SourceChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, source: Source) -> str:
         return f"{source.author}, {source.title}"
 
+    def to_python(self, value):
+        # An id no table could hold is "not one of the choices", never an overflow in the database.
+        if value not in self.empty_values and (not str(value).isdigit() or len(str(value)) > 18):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
 
 class SourceMultipleChoiceField(ManyChoiceField):
     def label_from_instance(self, source: Source) -> str:
@@ -73,7 +79,7 @@ class BankFilterForm(forms.Form):
     """The builder's search box and filters; every field is optional and bad values are simply ignored."""
 
     q = forms.CharField(required=False, max_length=MAX_SEARCH_LENGTH, label="Words in the question or explanation")
-    source = SourceChoiceField(queryset=Source.objects.order_by("file_name"), required=False, empty_label="Any")
+    source = SourceChoiceField(queryset=Source.objects.none(), required=False, empty_label="Any")
     topic = forms.ModelChoiceField(queryset=Topic.objects.order_by("name"), required=False, empty_label="Any")
     type = forms.ChoiceField(choices=[("", "Any"), *Question.Type.choices], required=False, label="Question type")
     difficulty = forms.TypedChoiceField(
@@ -87,8 +93,11 @@ class BankFilterForm(forms.Form):
 
     KEYS = ("q", "source", "topic", "type", "difficulty", "whose")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, teacher=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The sources the teacher may use: the shared ones and their own (quizzes.permissions.can_see_source).
+        sources = Source.objects.visible_to(teacher) if teacher is not None else Source.objects.shared()
+        self.fields["source"].queryset = sources.order_by("owner_id", "author", "title")
         # The builder refreshes the results when one of these changes (hx-trigger "change from:.bank-filter");
         # the search box has its own trigger, so that leaving it (to click Add, say) does not refresh them.
         for name in self.KEYS[1:]:
@@ -141,8 +150,9 @@ class RuleForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Any of these; none ticked means every topic.",
     )
+    # Random sets draw from the shared bank, whose questions cite shared sources only.
     sources = SourceMultipleChoiceField(
-        queryset=Source.objects.order_by("file_name"),
+        queryset=Source.objects.shared().order_by("file_name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Source documents",
@@ -322,19 +332,23 @@ class OwnQuestionForm(forms.Form):
         required=False,
         empty_label="No source",
         label="Evidence: source document",
-        help_text="Optional: the document your evidence quote comes from.",
+        help_text="Optional: the document your evidence quote comes from (the shared bank's, or one in your library).",
     )
     citation_quote = forms.CharField(
         required=False,
         max_length=2000,
         label="Evidence: quote",
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Copied exactly from the document, at most 30 words.",
+        help_text="Copied exactly from the document, at most 30 words. A quote from a source in the library is checked "
+        "against its text when you save.",
     )
 
-    def __init__(self, *args, question_type: str, **kwargs):
+    def __init__(self, *args, question_type: str, teacher=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.question_type = question_type
+        # The sources the teacher may cite: the shared ones and their own (quizzes.permissions.can_see_source).
+        sources = Source.objects.visible_to(teacher) if teacher is not None else Source.objects.shared()
+        self.fields["citation_source"].queryset = sources.order_by("owner_id", "author", "title")
         # Each type's answer fields are its form_parts (quizzes/bank/types/); the others go.
         parts = {name for kind in REGISTRY.values() for name in kind.form_parts}
         for name in parts - set(REGISTRY[question_type].form_parts):

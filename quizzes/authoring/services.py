@@ -13,6 +13,8 @@ from quizzes.bank.rules import question_problems
 from quizzes.bank.services import question_copy
 from quizzes.models import Choice, Question, QuizSet, QuizSetItem, Source, Topic
 from quizzes.permissions import can_edit_question, can_edit_quiz_set, can_see_question, can_use_question
+from quizzes.sources.quotes import QuoteNotFound, QuoteTooLong
+from quizzes.sources.services import citations_anchor, quote_check
 
 MAX_RULE_COUNT = 100
 
@@ -155,21 +157,32 @@ class QuestionNotUsable(LookupError):
     """Neither a published bank question nor one of the teacher's own."""
 
 
-def _sources_and_topics(data: dict) -> tuple[dict[str, Source], dict[str, Topic]]:
+def _sources_and_topics(data: dict, teacher=None) -> tuple[dict[str, Source], dict[str, Topic]]:
+    """The sources the question cites that the teacher may cite (all, for the bank's own loaders), and its topics."""
     names = {str(c.get("source")) for c in data.get("citations") or []}
     slugs = {str(t) for t in data.get("topics") or []}
-    sources = {s.file_name: s for s in Source.objects.filter(file_name__in=names)}
+    usable = Source.objects.visible_to(teacher) if teacher is not None else Source.objects.all()
+    sources = {s.file_name: s for s in usable.filter(file_name__in=names)}
     topics = {t.slug: t for t in Topic.objects.filter(slug__in=slugs)}
     return sources, topics
 
 
-def own_question_problems(data: dict) -> list[str]:
-    """check_bank's rules, with evidence optional (teachers need not cite a document), plus sources we know."""
+def own_question_problems(data: dict, teacher=None) -> list[str]:
+    """check_bank's rules, with evidence optional (teachers need not cite a document), plus sources the teacher may
+    cite, and each quote of a source whose text is stored found in that text (saying what does not match)."""
     problems = question_problems(data, None, require_evidence=False)
-    sources, _ = _sources_and_topics(data)
+    sources, _ = _sources_and_topics(data, teacher)
     for number, citation in enumerate(data.get("citations") or [], start=1):
-        if citation.get("source") and citation["source"] not in sources:
-            problems.append(f"citation {number} names source {citation['source']}, which is not one of ours")
+        name = citation.get("source")
+        if name and name not in sources:
+            problems.append(f"citation {number} names source {name}, which is not one of ours")
+        elif name and str(citation.get("quote") or "").strip():
+            try:
+                quote_check(source=sources[name], quote=str(citation["quote"]))
+            except QuoteNotFound as error:
+                problems.append(f"citation {number} ({sources[name].title}): {str(error).rstrip('.')}")
+            except QuoteTooLong:
+                pass  # question_problems says so, in check_bank's words
     return problems
 
 
@@ -183,13 +196,19 @@ def own_question_save(*, teacher, data: dict, question: Question | None = None) 
     data = {**data, "key": "", "status": Question.Status.PUBLISHED}
     if question is not None:
         data["type"] = question.type
-    problems = own_question_problems(data)
-    if problems:
-        raise QuestionInvalid(problems)
-    sources, topics = _sources_and_topics(data)
+    sources, topics = _sources_and_topics(data, teacher)
     with transaction.atomic():
+        # The stored texts the quotes are checked against stay as they are until the question is saved: a text
+        # replaced meanwhile (quizzes.sources.services.source_replace_text locks the same rows) cannot break them.
+        stored = sorted(s.pk for s in sources.values() if s.has_text)
+        list(Source.objects.select_for_update().filter(pk__in=stored).order_by("pk").values_list("pk", flat=True))
+        problems = own_question_problems(data, teacher)
+        if problems:
+            raise QuestionInvalid(problems)
         if question is None:
-            return save_question(data, sources=sources, topics=topics, owner=teacher)
+            saved = save_question(data, sources=sources, topics=topics, owner=teacher)
+            citations_anchor(saved)
+            return saved
         locked = Question.objects.select_for_update().get(pk=question.pk)
         # save_question updates a question found by its key; teachers' questions have none, so this one
         # gets a passing key for the length of the transaction.
@@ -199,6 +218,7 @@ def own_question_save(*, teacher, data: dict, question: Question | None = None) 
         Question.objects.filter(pk=saved.pk).update(key="")
         saved.key = ""
         _keep_typed_order(saved, data)
+        citations_anchor(saved)
     return saved
 
 
@@ -217,4 +237,7 @@ def question_duplicate(*, teacher, question_id: int) -> Question:
     original = original.first()
     if original is None:
         raise QuestionNotUsable("That question is not in the bank or among your own questions.")
-    return question_copy(question=original, owner=teacher, status=Question.Status.PUBLISHED)
+    with transaction.atomic():
+        copy = question_copy(question=original, owner=teacher, status=Question.Status.PUBLISHED)
+        citations_anchor(copy)
+    return copy

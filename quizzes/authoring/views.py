@@ -46,6 +46,7 @@ from quizzes.bank.fixtures import question_to_dict
 from quizzes.htmx import HtmxHttpRequest, redirect_page, refused, region_changed, render_page_or_partial
 from quizzes.models import Question, QuizSet
 from quizzes.permissions import teacher_question, teacher_quiz_set, teacher_required
+from quizzes.sources.selectors import QuotingFrom, quoting_from
 
 TEMPLATES = "quizzes/authoring"
 BUILDER = f"{TEMPLATES}/builder.html"
@@ -73,7 +74,7 @@ def set_create(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _builder_context(request: HtmxHttpRequest, quiz_set: QuizSet, query: QueryDict, rule_form: RuleForm | None = None):
-    filter_form = BankFilterForm(query)
+    filter_form = BankFilterForm(query, teacher=request.user)
     context = {
         "quiz_set": quiz_set,
         "filter_form": filter_form,
@@ -244,8 +245,17 @@ def _target_set(request: HtmxHttpRequest) -> QuizSet | None:
     return None if quiz_set.is_random else quiz_set
 
 
-def _form_page(request: HtmxHttpRequest, form: OwnQuestionForm, *, question=None, quiz_set=None, problems=()):
-    context = {"form": form, "question": question, "quiz_set": quiz_set, "problems": problems}
+def _quoting(request: HtmxHttpRequest) -> QuotingFrom | None:
+    """The source and paragraph the teacher came from in the reader (?source=&paragraph=&quote=), or None; a source
+    they may not cite is a 404."""
+    data = request.POST if request.method == "POST" else request.GET
+    return quoting_from(request.user, data)
+
+
+def _form_page(
+    request: HtmxHttpRequest, form: OwnQuestionForm, *, question=None, quiz_set=None, problems=(), quoting=None
+):
+    context = {"form": form, "question": question, "quiz_set": quiz_set, "problems": problems, "quoting": quoting}
     status = 422 if form.errors or problems else 200
     return render(request, FORM, context, status=status)
 
@@ -255,19 +265,25 @@ def _form_page(request: HtmxHttpRequest, form: OwnQuestionForm, *, question=None
 def question_create(request: HtmxHttpRequest) -> HttpResponse:
     """First the type (?type=), then the form for that type."""
     quiz_set = _target_set(request)
+    quoting = _quoting(request)
     chosen = request.POST if request.method == "POST" else (request.GET if "type" in request.GET else None)
     type_form = QuestionTypeForm(chosen)
     if not type_form.is_bound or not type_form.is_valid():
-        context = {"type_form": type_form, "quiz_set": quiz_set, "types": Question.Type.choices}
+        context = {"type_form": type_form, "quiz_set": quiz_set, "types": Question.Type.choices, "quoting": quoting}
         return render(request, f"{TEMPLATES}/question_type.html", context, status=422 if type_form.errors else 200)
     question_type = type_form.cleaned_data["type"]
-    form = OwnQuestionForm(request.POST if request.method == "POST" else None, question_type=question_type)
+    form = OwnQuestionForm(
+        request.POST if request.method == "POST" else None,
+        initial=quoting.initial if quoting else None,
+        question_type=question_type,
+        teacher=request.user,
+    )
     if request.method != "POST" or not form.is_valid():
-        return _form_page(request, form, quiz_set=quiz_set)
+        return _form_page(request, form, quiz_set=quiz_set, quoting=quoting)
     try:
         question = own_question_save(teacher=request.user, data=form.question_dict())
     except QuestionInvalid as invalid:
-        return _form_page(request, form, quiz_set=quiz_set, problems=invalid.messages)
+        return _form_page(request, form, quiz_set=quiz_set, problems=invalid.messages, quoting=quoting)
     if quiz_set is None:
         messages.success(request, "Your question is saved. Find it under \u201cMine\u201d in any set\u2019s builder.")
         return redirect_page(request, reverse("question_edit", args=[question.pk]))
@@ -286,13 +302,18 @@ def question_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     quiz_set = _target_set(request)
     initial = OwnQuestionForm.initial_from(question_to_dict(question))
     data = request.POST if request.method == "POST" else None
-    form = OwnQuestionForm(data, initial=initial, question_type=question.type)
+    quoting = _quoting(request)
+    if quoting is not None:
+        initial |= quoting.initial
+    form = OwnQuestionForm(data, initial=initial, question_type=question.type, teacher=request.user)
     if request.method != "POST" or not form.is_valid():
-        return _form_page(request, form, question=question, quiz_set=quiz_set)
+        return _form_page(request, form, question=question, quiz_set=quiz_set, quoting=quoting)
     try:
         own_question_save(teacher=request.user, data=form.question_dict(), question=question)
     except QuestionInvalid as invalid:
-        return _form_page(request, form, question=question, quiz_set=quiz_set, problems=invalid.messages)
+        return _form_page(
+            request, form, question=question, quiz_set=quiz_set, problems=invalid.messages, quoting=quoting
+        )
     messages.success(request, "Your changes are saved.")
     if quiz_set is not None:
         return redirect_page(request, reverse("set_builder", args=[quiz_set.pk]) + "#set-panel")

@@ -73,6 +73,27 @@ def shuffled_positions(key: str, count: int) -> list[int]:
     return positions
 
 
+# Words in a free-text kind ("newspaper article (Socialist Worker)") and the category they mean, first match wins.
+_CATEGORY_WORDS = (
+    ("newspaper", Source.Category.JOURNALISM),
+    ("journal", Source.Category.JOURNALISM),
+    ("speech", Source.Category.SPEECH),
+    ("letter", Source.Category.LETTER),
+    ("diary", Source.Category.DIARY),
+    ("memoir", Source.Category.DIARY),
+    ("decree", Source.Category.DECREE),
+    ("historian", Source.Category.SECONDARY),
+    ("book", Source.Category.SECONDARY),
+)
+
+
+def category_for_kind(kind: str) -> str:
+    """The category a shared document's free-text kind names, or "" when none fits (sources.yaml may also give
+    one as `category`)."""
+    words = kind.casefold()
+    return next((category for word, category in _CATEGORY_WORDS if word in words), "")
+
+
 def save_question(data: dict, *, sources: dict[str, Source], topics: dict[str, Topic], owner=None) -> Question:
     """Create or update one question (by key when it has one) from its dict form.
 
@@ -144,7 +165,8 @@ def load_bank(directory: Path = FIXTURES, source_texts: dict[str, str] | None = 
         raise BankError("\n".join(f"{key}: {problem}" for key, problem in problems))
     with transaction.atomic():
         for row in read_yaml(directory / "sources.yaml"):
-            Source.objects.update_or_create(file_name=row["file_name"], defaults={k: v for k, v in row.items()})
+            defaults = {"category": category_for_kind(row.get("kind") or ""), **row}
+            Source.objects.update_or_create(file_name=row["file_name"], defaults=defaults)
         for row in read_yaml(directory / "topics.yaml"):
             Topic.objects.update_or_create(slug=row["slug"], defaults={"name": row["name"]})
         sources = {s.file_name: s for s in Source.objects.all()}

@@ -291,9 +291,10 @@ def _duplicate_problem(question: dict, earlier: list[dict]) -> str:
 # ------------------------------------------------------------------------------------------- export
 
 
-def questions_for_export(*, source: Source | None = None, topic: Topic | None = None) -> QuerySet[Question]:
-    """The published bank questions, of one source document or topic when given."""
-    questions = Question.objects.bank().published()
+def questions_for_export(*, source: Source | None = None, topic: Topic | None = None, owner=None) -> QuerySet[Question]:
+    """The published bank questions, or a teacher's own questions when `owner` is given, of one source document or
+    topic when given."""
+    questions = Question.objects.filter(owner=owner) if owner is not None else Question.objects.bank().published()
     if source is not None:
         questions = questions.filter(citations__source=source)
     if topic is not None:
@@ -308,5 +309,5 @@ def questions_gift(questions: QuerySet[Question]) -> str:
 
 
 def _titled(question: dict) -> dict:
-    """The key as the GIFT title, which Moodle shows as the question's name."""
+    """The key as the GIFT title, which Moodle shows as the question's name (q<id> for a teacher's question)."""
     return question | {"title": question["key"]}

@@ -11,19 +11,100 @@ from quizzes.bank.grading import AnswerKey
 from quizzes.bank.types import REGISTRY, question_type
 
 
+class SourceQuerySet(models.QuerySet):
+    def shared(self):
+        """The shared bank's documents and the sources teachers shared with the site's teachers."""
+        return self.filter(visibility=Source.Visibility.SHARED)
+
+    def visible_to(self, user):
+        """What a teacher may read and cite: the shared sources and their own (quizzes.permissions.can_see_source)."""
+        return self.filter(Q(visibility=Source.Visibility.SHARED) | Q(owner_id=user.pk))
+
+    def with_text(self):
+        return self.filter(paragraph_count__gt=0)
+
+
 class Source(models.Model):
-    file_name = models.CharField(max_length=100, unique=True)
+    """A document questions quote: one of the shared bank's (its text is not stored in the project) or one a teacher
+    added (its text is stored as paragraphs: quizzes.sources.models)."""
+
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", "Only me"
+        SHARED = "shared", "Shared with the other teachers of this site"
+
+    class Category(models.TextChoices):
+        PRIMARY = "primary", "Primary source"
+        SECONDARY = "secondary", "Secondary source (a historian)"
+        JOURNALISM = "journalism", "Journalism"
+        SPEECH = "speech", "Speech"
+        LETTER = "letter", "Letter"
+        DIARY = "diary", "Diary or memoir"
+        DECREE = "decree", "Decree, law or resolution"
+        TEXTBOOK = "textbook", "Textbook"
+        OTHER = "other", "Other"
+
+    class Calendar(models.TextChoices):
+        OLD_STYLE = "old_style", "Old Style (Julian)"
+        NEW_STYLE = "new_style", "New Style (Gregorian)"
+
+    file_name = models.CharField(
+        max_length=100, unique=True, help_text="The shared documents' file; a generated name for teachers' sources."
+    )
     author = models.CharField(max_length=200)
     title = models.CharField(max_length=300)
-    kind = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(
+        max_length=100, blank=True, help_text="The kind of document in words, e.g. \u201cnewspaper article\u201d."
+    )
+    category = models.CharField(
+        max_length=20, choices=Category.choices, blank=True, default="", verbose_name="kind of source"
+    )
     year = models.PositiveSmallIntegerField(null=True, blank=True)
+    date = models.DateField(null=True, blank=True, help_text="The full date, when it matters; its year is `year`.")
+    calendar = models.CharField(
+        max_length=10,
+        choices=Calendar.choices,
+        blank=True,
+        default="",
+        help_text="Which calendar the date is in (Russia used the Old Style until February 1918).",
+    )
+    published_in = models.CharField(max_length=300, blank=True, help_text="Where it was published or delivered.")
     standpoint = models.TextField(
         blank=True,
         help_text="Who is speaking, in our words: the author's standpoint and audience, shown with quoted passages.",
     )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="own_sources",
+        help_text="The teacher who added it; empty for the shared bank's documents.",
+    )
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.SHARED)
+    rights_confirmed = models.BooleanField(
+        default=False, help_text="The teacher who added it confirmed they may use the text with their classes."
+    )
+    allow_context = models.BooleanField(
+        default=False,
+        verbose_name="students may read it in context",
+        help_text="Students of its teacher's classes may open the whole text at a quoted passage.",
+    )
+    upload_name = models.CharField(max_length=255, blank=True, help_text="The file the text was read from, if any.")
+    word_count = models.PositiveIntegerField(default=0)
+    paragraph_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["file_name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(visibility__in=["private", "shared"]), name="source_visibility_known"),
+            models.CheckConstraint(
+                condition=Q(calendar__in=["", "old_style", "new_style"]), name="source_calendar_known"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.author}, {self.title}"
@@ -36,6 +117,27 @@ class Source(models.Model):
 
     def natural_key(self):
         return (self.file_name,)
+
+    @property
+    def has_text(self) -> bool:
+        return self.paragraph_count > 0
+
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == self.Visibility.PRIVATE
+
+    @property
+    def kind_in_words(self) -> str:
+        """The kind as the provenance card shows it: the words given, else the chosen category."""
+        return self.kind or (self.get_category_display() if self.category else "")
+
+    @property
+    def date_in_words(self) -> str:
+        """ "25 October 1917 (Old Style)", "1917", or "" when the date is not known."""
+        if self.date:
+            shown = f"{self.date.day} {self.date:%B %Y}"
+            return f"{shown} ({self.get_calendar_display().split(' (')[0]})" if self.calendar else shown
+        return str(self.year) if self.year else ""
 
 
 class Topic(models.Model):
@@ -260,9 +362,16 @@ class Citation(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
     quote = models.TextField(help_text="Copied exactly from the document, at most 30 words.")
     position = models.PositiveSmallIntegerField(default=0)
+    # Where the quote stands in a source whose text is stored (quizzes.sources.services.citations_anchor): its
+    # first and last paragraphs (1-based) and its offsets in the source's folded text; empty otherwise.
+    paragraph = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    paragraph_last = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    start = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    end = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["position", "id"]
+        indexes = [models.Index(fields=["source", "start"], name="citation_source_start")]
 
     def __str__(self) -> str:
         return f"{self.source.author}: {self.quote[:50]}"

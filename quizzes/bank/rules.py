@@ -32,9 +32,27 @@ TOPICS = (
 MAX_QUOTE_WORDS = 30
 
 
+# Typographic marks a teacher's keyboard and a document's typesetting write differently: curly quotes and primes
+# become straight ones, every dash and the minus sign a hyphen. Each is one character for one, so a folded text
+# keeps the offsets of the (whitespace-collapsed) text it came from (quizzes.sources maps matches back by them).
+QUOTE_FOLDS = str.maketrans(
+    {
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4`", "'"),
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+    }
+)
+
+
+def fold_for_quotes(text: str) -> str:
+    """The text as quotes are compared: Unicode NFC, whitespace collapsed to single spaces, curly quotes straight,
+    dashes hyphens. On text whose whitespace is already collapsed (NFC), folding keeps every offset."""
+    return collapse_whitespace(text).translate(QUOTE_FOLDS)
+
+
 def quote_found(quote: str, source_text: str) -> bool:
-    """True when the quote stands in the source text verbatim, whitespace aside."""
-    return collapse_whitespace(quote) in collapse_whitespace(source_text)
+    """True when the quote stands in the source text verbatim, whitespace, quote marks and dashes aside."""
+    return fold_for_quotes(quote) in fold_for_quotes(source_text)
 
 
 def question_problems(

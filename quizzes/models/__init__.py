@@ -11,6 +11,7 @@ from quizzes.authoring.models import QuizSet, QuizSetItem
 from quizzes.bank.models import AcceptedAnswer, Choice, Citation, MatchingPair, OrderingItem, Question, Source, Topic
 from quizzes.classroom.models import Classroom, Enrollment
 from quizzes.live.models import LiveAnswer, LivePlayer, LiveQuestion, LiveSession
+from quizzes.sources.models import SourceParagraph, SourceText
 
 __all__ = [
     "Accommodation",
@@ -33,6 +34,8 @@ __all__ = [
     "QuizSetItem",
     "Response",
     "Source",
+    "SourceParagraph",
+    "SourceText",
     "Topic",
     "User",
 ]

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from quizzes.attempts.services import attempt_start
 from tests import factories
-from tests.system.test_permission_matrix import MATRIX, VISITORS, live_session_and_player
+from tests.system.test_permission_matrix import MATRIX, VISITORS, live_session_and_player, source_quoted_in_context
 
 
 @pytest.fixture
@@ -16,6 +16,7 @@ def matrix_pages(school):
     quiz_set.owner = school.teacher
     quiz_set.save()
     live_session, live_player = live_session_and_player(school)
+    source, citation, context_attempt = source_quoted_in_context(school)
     objects = {
         "assignment": school.assignment.pk,
         "attempt": attempt_start(student=school.student, assignment=school.assignment).pk,
@@ -27,6 +28,10 @@ def matrix_pages(school):
         "own_question": factories.QuestionFactory(owner=school.teacher).pk,
         "live_session": live_session.pk,
         "live_player": live_player.pk,
+        "source": source.pk,
+        "spare_source": factories.TeacherSourceFactory(owner=school.teacher).pk,
+        "context_citation": citation.pk,
+        "context_attempt": context_attempt.pk,
     }
 
     def page(name: str) -> tuple[str, str, object]:

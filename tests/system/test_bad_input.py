@@ -163,6 +163,8 @@ FORM_NAMES = [
     *["extra_attempts", "extra_time_minutes", "extra_time_percent", "feedback", "classrooms", "names", "join_code"],
     *["question", "direction", "difficulty_min", "difficulty_max", "answer", "choice", "citation_quote"],
     *["citation_source", "show_correct_answers", "shuffle_choices", "allow_late", "batch", "clear"],
+    *["text", "upload", "author", "category", "year", "date", "calendar", "published_in", "standpoint"],
+    *["visibility", "allow_context", "rights_confirmed", "paragraph", "quote", "p"],
 ]
 crafted_values = st.one_of(st.sampled_from(CRAFTED), st.text(max_size=20), st.integers().map(str))
 crafted_payloads = st.dictionaries(

@@ -10,10 +10,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from quizzes.attempts.services import attempt_start
+from quizzes.authoring.services import own_question_save
 from quizzes.live.services import live_join, live_session_start
 from quizzes.models import (
     Assignment,
     Attempt,
+    Citation,
     Classroom,
     Enrollment,
     LivePlayer,
@@ -21,13 +23,17 @@ from quizzes.models import (
     PasswordReset,
     Question,
     QuizSet,
+    Source,
     User,
 )
 from quizzes.permissions import (
     can_assign_quiz_set,
     can_edit_question,
     can_edit_quiz_set,
+    can_edit_source,
+    can_read_in_context,
     can_review_attempt,
+    can_see_source,
     can_take_assignment,
     can_view_attempt,
     is_current_student,
@@ -133,6 +139,15 @@ MATRIX = {
         [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, *ADMINS_REFUSED],
     ),
     "live_guest_join": ("get", {}, [OK] * 8),
+    # Sources: a teacher's private source exists only for them; only they change or delete it; a student reads it in
+    # context only from their own attempt, after answering a question quoting it, where the teacher allows it.
+    "source_library": ("get", {}, TEACHERS_ONLY),
+    "source_create": ("get", {}, TEACHERS_ONLY),
+    "source_read": ("get", {"pk": "source"}, TEACHER_OWN),
+    "source_edit": ("get", {"pk": "source"}, TEACHER_OWN),
+    "source_replace": ("get", {"pk": "source"}, TEACHER_OWN),
+    "source_delete": ("post", {"pk": "spare_source"}, TEACHER_OWN),
+    "source_context": ("get", {"pk": "context_citation", "attempt_pk": "context_attempt"}, STUDENT_OWN),
     "live_play": ("get", {"pk": "live_session"}, LIVE_PLAYER),
     "live_answer": ("post", {"pk": "live_session"}, LIVE_PLAYER),
     # The event stream: its teacher and its players; anyone else 403 (an EventSource cannot follow a login redirect).
@@ -176,6 +191,8 @@ def world(school):
     own_question = factories.QuestionFactory(owner=school.teacher)
     attempt = attempt_start(student=school.student, assignment=school.assignment)
     live_session, live_player = live_session_and_player(school)
+    source, citation, context_attempt = source_quoted_in_context(school)
+    spare_source = factories.TeacherSourceFactory(owner=school.teacher)
     visitors = {
         "anonymous": None,
         "other_student": school.stranger,
@@ -197,8 +214,39 @@ def world(school):
         "own_question": own_question.pk,
         "live_session": live_session.pk,
         "live_player": live_player.pk,
+        "source": source.pk,
+        "spare_source": spare_source.pk,
+        "context_citation": citation.pk,
+        "context_attempt": context_attempt.pk,
     }
     return visitors, objects, school
+
+
+def source_quoted_in_context(school):
+    """The teacher's private source, which students may read in context, quoted by a question of theirs in an
+    assignment of their class (feedback after each question) that the student has answered."""
+    source = factories.TeacherSourceFactory(owner=school.teacher, allow_context=True)
+    question = own_question_save(
+        teacher=school.teacher,
+        data={
+            "type": "true_false",
+            "prompt": "Did the MRC take the bridges?",
+            "explanation": "Reed says so.",
+            "difficulty": 1,
+            "points": 1,
+            "answer": True,
+            "citations": [{"source": source.file_name, "quote": "took the bridges, the telegraph"}],
+        },
+    )
+    quiz_set = factories.QuizSetFactory(owner=school.teacher, questions=[question])
+    assignment = factories.AssignmentFactory(
+        quiz_set=quiz_set, classroom=school.classroom, feedback=Assignment.Feedback.EACH_QUESTION
+    )
+    attempt = attempt_start(student=school.student, assignment=assignment)
+    client = Client()
+    client.force_login(school.student)
+    assert client.post(reverse("attempt_answer", args=[attempt.pk, 1]), {"answer": "true"}).status_code == 302
+    return source, question.citations.get(), attempt
 
 
 def live_session_and_player(school):
@@ -377,6 +425,16 @@ RULES = {
     "live_events": lambda user, things: (
         OK if user.pk in (things["live_session"].teacher_id, things["live_player"].user_id) else FORBIDDEN
     ),
+    "source_library": _teachers_only,
+    "source_create": _teachers_only,
+    "source_read": _teacher_own(lambda user, things: can_see_source(user, things["source"])),
+    **dict.fromkeys(
+        ["source_edit", "source_replace"], _teacher_own(lambda user, things: can_edit_source(user, things["source"]))
+    ),
+    "source_delete": _teacher_own(lambda user, things: can_edit_source(user, things["spare_source"])),
+    "source_context": lambda user, things: (
+        OK if can_read_in_context(user, things["context_citation"], things["context_attempt"]) else MISSING
+    ),
 }
 
 
@@ -398,6 +456,10 @@ def test_the_written_matrix_is_what_the_predicates_say(world):
         "own_question": Question,
         "live_session": LiveSession,
         "live_player": LivePlayer,
+        "source": Source,
+        "spare_source": Source,
+        "context_citation": Citation,
+        "context_attempt": Attempt,
     }
     things = {key: model.objects.get(pk=objects[key]) for key, model in models.items()}
     for name, rule in RULES.items():
