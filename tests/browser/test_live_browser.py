@@ -9,7 +9,9 @@ from playwright.sync_api import expect
 
 from quizzes.live import services
 from quizzes.models import LiveAnswer, LiveSession
+from tests import factories
 from tests.browser.conftest import assert_accessible, log_in, settled
+from tests.live.running import answer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -217,3 +219,64 @@ def test_a_class_follows_a_session_through_a_reload_and_a_lost_connection(live_s
     expect(guest.get_by_role("heading", name="The session has ended")).to_be_visible()
     score(guest, "1")
     assert LiveAnswer.objects.filter(session=session).count() == 4
+
+
+# As long as the bank's longest (fixtures/bank: prompts to 290 characters, explanations to 400, quotes to 30 words).
+LONG_PROMPT = (
+    "Figes reports that on 16 October the Bolshevik Military Organization and other activists told the Central "
+    "Committee that Petrograd's soldiers and workers would not come out on the Party's call alone. Which point in "
+    "Bollinger's account fits this report best?"
+)
+LONG_EXPLANATION = (
+    "Figes's report that the masses would not rise on the Party's call alone fits Bollinger's point that their "
+    "support was for the soviets rather than for the party as such; Mieville likewise reports troops saying they "
+    "would come out only for the Soviet. Bollinger uses this to explain why the rising was prepared through the "
+    "soviet and its Military Revolutionary Committee, while Figes shows Lenin pressing on regardless of it all."
+)
+LONG_QUOTE = (
+    "Trotsky and other Bolshevik leaders were better placed to recognize that support for the Bolsheviks was a "
+    "product of loyalty to the soviets and soviet power, not to the party, and they acted accordingly."
+)
+LONG_CHOICES = [
+    ("Support for the Bolsheviks was a product of loyalty to the soviets and to soviet power.", True),
+    ("Lenin's mass appeal had already brought the garrison out onto the streets of the capital.", False),
+    ("The masses wanted a government of the Bolshevik party alone, without the other socialists.", False),
+    ("The Provisional Government was still far too strong to be overthrown by a rising in October.", False),
+]
+
+
+def test_the_projector_reveal_fits_a_1280_by_720_wall(live_server, school, browser_context):
+    question = factories.QuestionFactory(prompt=LONG_PROMPT, explanation=LONG_EXPLANATION, with_parts=False)
+    for position, (text, right) in enumerate(LONG_CHOICES):
+        factories.ChoiceFactory(question=question, text=text, is_correct=right, position=position)
+    factories.CitationFactory(question=question, quote=LONG_QUOTE)
+    session = services.live_session_start(
+        teacher=school.teacher,
+        classroom=school.classroom,
+        quiz_set=factories.QuizSetFactory(questions=[question]),
+        show_leaderboard=True,
+    )
+    players = [services.live_join(session=session, user=student) for student in (school.student, school.classmate)]
+    services.live_open_next(session=session, by=school.teacher)
+    answer(players[0], right=True)
+    answer(players[1], right=False)
+    services.live_reveal(session=session, by=school.teacher)
+
+    # Without JavaScript: the layout is the stylesheet's alone, and no swap from the event stream moves it meanwhile.
+    projector = browser_context(javascript=False, width=1280, height=720).new_page()
+    log_in(projector, live_server, "teacher")
+    projector.goto(f"{live_server.url}/live/{session.pk}/projector/")
+    for width, height in ((1280, 720), (1920, 1080)):
+        projector.set_viewport_size({"width": width, "height": height})
+        expect(projector.get_by_text(LONG_EXPLANATION)).to_be_visible()
+        assert projector.evaluate("document.scrollingElement.scrollHeight") <= height, f"the reveal scrolls at {width}"
+        for part in (
+            projector.get_by_text(LONG_EXPLANATION),
+            projector.locator(".live-evidence"),
+            projector.locator(".live-bar.is-correct"),
+            projector.locator(".live-leaderboard"),
+            projector.get_by_role("button", name="Finish"),
+        ):
+            box = part.bounding_box()
+            assert box is not None, f"{part} is not shown"
+            assert box["y"] >= 0 and box["y"] + box["height"] <= height, f"{part} is out of the window at {width}"
