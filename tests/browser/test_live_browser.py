@@ -1,5 +1,6 @@
-"""A live session in real browsers: the projector (keyboard shortcuts), a student's phone and a guest's phone
-without JavaScript; axe finds nothing on the projector's lobby, question and reveal and the phone's question."""
+"""A live session in real browsers: the projector (keyboard shortcuts), students' phones that follow it without
+reloading (one reloads, one goes offline) and a guest's phone without JavaScript; axe finds nothing on the lobby,
+question, reveal and end pages of the projector and the phone, light and dark."""
 
 import re
 
@@ -8,7 +9,9 @@ from playwright.sync_api import expect
 
 from quizzes.live import services
 from quizzes.models import LiveAnswer, LiveSession
+from tests import factories
 from tests.browser.conftest import assert_accessible, log_in, settled
+from tests.live.running import answer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -102,3 +105,178 @@ def test_a_student_joins_and_answers_by_keyboard_alone(live_server, school, brow
     phone.keyboard.press("Enter")
     expect(phone.get_by_text("Answer locked in.")).to_be_visible()
     assert LiveAnswer.objects.filter(player__user=school.student, position=1).exists()
+
+
+#: ms to wait for what the event stream brings: the test server is WSGI, where the browser comes back every 3 s.
+FOLLOW = 10_000
+
+
+def score(page, points: str):
+    """The phone's own score line ("Sasha: 1 point")."""
+    expect(page.locator(".live-score")).to_have_text(re.compile(rf":\s*{points} points?$"), timeout=FOLLOW)
+
+
+def both_schemes(page, what: str) -> None:
+    """axe on the page as it is, in the light scheme and the dark."""
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        assert_accessible(page, f"{what} ({scheme})")
+    page.emulate_media(color_scheme="light")
+
+
+def test_a_class_follows_a_session_through_a_reload_and_a_lost_connection(live_server, school, browser_context):
+    """The projector, two phones with JavaScript that follow without reloading (one reloads after answering, one goes
+    offline during the reveal) and a guest without JavaScript who uses the Refresh link."""
+    session = services.live_session_start(
+        teacher=school.teacher, classroom=school.classroom, quiz_set=school.assignment.quiz_set, allow_guests=True
+    )
+    projector = browser_context(width=1280, height=720).new_page()
+    log_in(projector, live_server, "teacher")
+    projector.goto(f"{live_server.url}/live/{session.pk}/projector/")
+
+    reloading = browser_context(width=390, height=844).new_page()  # sasha
+    offline_context = browser_context(width=390, height=844)
+    offline = offline_context.new_page()  # misha
+    for phone, username in ((reloading, "sasha"), (offline, "misha")):
+        log_in(phone, live_server, username)
+        phone.get_by_role("button", name=re.compile("^Join")).click()
+        expect(phone.get_by_text("Waiting for the teacher to start")).to_be_visible()
+    both_schemes(reloading, "phone lobby")
+    guest = browser_context(javascript=False, width=390, height=844).new_page()
+    guest.goto(f"{live_server.url}/live/join/?code={session.code}")
+    guest.get_by_label("Nickname").fill("Red Fox")
+    guest.get_by_role("button", name="Join").click()
+    expect(guest.get_by_text("You're in, Red Fox")).to_be_visible()
+    expect(projector.get_by_role("heading", name="3 joined")).to_be_visible(timeout=FOLLOW)
+
+    # Question 1: the phones with JavaScript show it without a reload.
+    projector.keyboard.press("Space")
+    expect(projector.get_by_text("0 of 3 answered")).to_be_visible()
+    for phone in (reloading, offline):
+        expect(phone.get_by_role("button", name="Lock in my answer")).to_be_visible(timeout=FOLLOW)
+        settled(phone)
+    reloading.get_by_label("It ignored them").check()
+    reloading.get_by_role("button", name="Lock in my answer").click()
+    expect(reloading.get_by_text("Answer locked in.")).to_be_visible()
+    offline.get_by_label("It voted to rise").check()
+    offline.get_by_role("button", name="Lock in my answer").click()
+    expect(offline.get_by_text("Answer locked in.")).to_be_visible()
+    guest.get_by_role("link", name="Refresh").click()
+    guest.get_by_label("It ignored them").check()
+    guest.get_by_role("button", name="Lock in my answer").click()
+    expect(guest.get_by_text("Answer locked in.")).to_be_visible()
+    expect(projector.get_by_text("3 of 3 answered")).to_be_visible(timeout=FOLLOW)
+
+    # The reveal, while one phone is offline: it says so, and catches up without a reload once back.
+    offline_context.set_offline(True)
+    expect(offline.locator("#live-connection")).to_have_text(re.compile("^Connection lost"))
+    settled(projector)
+    projector.keyboard.press("ArrowRight")
+    expect(projector.get_by_text("How many chose each answer")).to_be_visible()
+    expect(reloading.get_by_text("Correct", exact=True)).to_be_visible(timeout=FOLLOW)
+    score(reloading, "1")
+    both_schemes(reloading, "phone reveal")
+    expect(offline.get_by_text("Answer locked in.")).to_be_visible()  # still the question: nothing can reach it
+    offline_context.set_offline(False)
+    expect(offline.get_by_text("Not quite", exact=True)).to_be_visible(timeout=FOLLOW)
+    expect(offline.locator(".answers")).to_contain_text("It voted to rise")
+    score(offline, "0")
+    expect(offline.locator("#live-connection")).to_be_empty()
+    guest.get_by_role("link", name="Refresh").click()
+    expect(guest.get_by_text("Correct", exact=True)).to_be_visible()
+    score(guest, "1")
+
+    # Question 2: the phone that reloads after answering comes back locked in, with its answer and its score.
+    settled(projector)
+    projector.keyboard.press("ArrowRight")
+    expect(projector.get_by_text("Question 2 of 7")).to_be_visible()
+    expect(reloading.get_by_label("Zinoviev")).to_be_visible(timeout=FOLLOW)
+    settled(reloading)
+    reloading.get_by_label("Zinoviev").check()
+    reloading.get_by_label("Kamenev").check()
+    reloading.get_by_role("button", name="Lock in my answer").click()
+    expect(reloading.get_by_text("Answer locked in.")).to_be_visible()
+    reloading.reload()
+    expect(reloading.get_by_text("Answer locked in.")).to_be_visible()
+    expect(reloading.locator(".answers")).to_contain_text("Zinoviev")
+    expect(reloading.locator(".answers")).to_contain_text("Kamenev")
+    expect(reloading.get_by_text("Question 2 of 7")).to_be_visible()
+    score(reloading, "1")
+
+    # The end: every phone shows its final score.
+    settled(projector)
+    projector.get_by_role("button", name="End the session").click()
+    expect(projector.get_by_role("heading", name="The session has ended")).to_be_visible()
+    both_schemes(projector, "projector end")
+    expect(reloading.get_by_role("heading", name="The session has ended")).to_be_visible(timeout=FOLLOW)
+    score(reloading, "2")
+    expect(reloading.locator("[sse-connect]")).to_have_count(0, timeout=FOLLOW)  # nothing more to follow
+    expect(reloading.locator("#live-connection")).to_be_empty()
+    both_schemes(reloading, "phone end")
+    expect(offline.get_by_role("heading", name="The session has ended")).to_be_visible(timeout=FOLLOW)
+    score(offline, "0")
+    guest.get_by_role("link", name="Refresh").click()
+    expect(guest.get_by_role("heading", name="The session has ended")).to_be_visible()
+    score(guest, "1")
+    assert LiveAnswer.objects.filter(session=session).count() == 4
+
+
+# As long as the bank's longest (fixtures/bank: prompts to 290 characters, explanations to 400, quotes to 30 words).
+LONG_PROMPT = (
+    "Figes reports that on 16 October the Bolshevik Military Organization and other activists told the Central "
+    "Committee that Petrograd's soldiers and workers would not come out on the Party's call alone. Which point in "
+    "Bollinger's account fits this report best?"
+)
+LONG_EXPLANATION = (
+    "Figes's report that the masses would not rise on the Party's call alone fits Bollinger's point that their "
+    "support was for the soviets rather than for the party as such; Mieville likewise reports troops saying they "
+    "would come out only for the Soviet. Bollinger uses this to explain why the rising was prepared through the "
+    "soviet and its Military Revolutionary Committee, while Figes shows Lenin pressing on regardless of it all."
+)
+LONG_QUOTE = (
+    "Trotsky and other Bolshevik leaders were better placed to recognize that support for the Bolsheviks was a "
+    "product of loyalty to the soviets and soviet power, not to the party, and they acted accordingly."
+)
+LONG_CHOICES = [
+    ("Support for the Bolsheviks was a product of loyalty to the soviets and to soviet power.", True),
+    ("Lenin's mass appeal had already brought the garrison out onto the streets of the capital.", False),
+    ("The masses wanted a government of the Bolshevik party alone, without the other socialists.", False),
+    ("The Provisional Government was still far too strong to be overthrown by a rising in October.", False),
+]
+
+
+def test_the_projector_reveal_fits_a_1280_by_720_wall(live_server, school, browser_context):
+    question = factories.QuestionFactory(prompt=LONG_PROMPT, explanation=LONG_EXPLANATION, with_parts=False)
+    for position, (text, right) in enumerate(LONG_CHOICES):
+        factories.ChoiceFactory(question=question, text=text, is_correct=right, position=position)
+    factories.CitationFactory(question=question, quote=LONG_QUOTE)
+    session = services.live_session_start(
+        teacher=school.teacher,
+        classroom=school.classroom,
+        quiz_set=factories.QuizSetFactory(questions=[question]),
+        show_leaderboard=True,
+    )
+    players = [services.live_join(session=session, user=student) for student in (school.student, school.classmate)]
+    services.live_open_next(session=session, by=school.teacher)
+    answer(players[0], right=True)
+    answer(players[1], right=False)
+    services.live_reveal(session=session, by=school.teacher)
+
+    # Without JavaScript: the layout is the stylesheet's alone, and no swap from the event stream moves it meanwhile.
+    projector = browser_context(javascript=False, width=1280, height=720).new_page()
+    log_in(projector, live_server, "teacher")
+    projector.goto(f"{live_server.url}/live/{session.pk}/projector/")
+    for width, height in ((1280, 720), (1920, 1080)):
+        projector.set_viewport_size({"width": width, "height": height})
+        expect(projector.get_by_text(LONG_EXPLANATION)).to_be_visible()
+        assert projector.evaluate("document.scrollingElement.scrollHeight") <= height, f"the reveal scrolls at {width}"
+        for part in (
+            projector.get_by_text(LONG_EXPLANATION),
+            projector.locator(".live-evidence"),
+            projector.locator(".live-bar.is-correct"),
+            projector.locator(".live-leaderboard"),
+            projector.get_by_role("button", name="Finish"),
+        ):
+            box = part.bounding_box()
+            assert box is not None, f"{part} is not shown"
+            assert box["y"] >= 0 and box["y"] + box["height"] <= height, f"{part} is out of the window at {width}"

@@ -7,10 +7,12 @@ The stream reads the database from other threads than the test's, so these tests
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
+from django.db import connection
 from django.test import AsyncClient, Client, override_settings
 from django.urls import reverse
 
@@ -32,7 +34,27 @@ def fresh_broker():
 
 
 @pytest.fixture
-def live(transactional_db):
+def no_connection_left_open(transactional_db):
+    """On PostgreSQL, a test leaves no database connection open but the test thread's own: the stream reads from
+    other threads (the event loop's, an executor's), and a connection those threads leave open outlives them until
+    the garbage collector finds it; sixteen of them kept the test database from being dropped at the end."""
+    yield
+    if connection.vendor != "postgresql":
+        return
+    others = "select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()"
+    deadline = time.monotonic() + 2  # a connection closed a moment ago may still be on its way out
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(others)
+            (count,) = cursor.fetchone()
+        if count == 0 or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert count == 0, f"{count} database connection(s) left open by other threads"
+
+
+@pytest.fixture
+def live(transactional_db, no_connection_left_open):
     teacher = factories.TeacherFactory(username="teacher")
     classroom = factories.ClassroomFactory(teacher=teacher)
     student = factories.UserFactory(username="sasha")
@@ -43,10 +65,13 @@ def live(transactional_db):
     return session, teacher, student, player
 
 
-def async_client_for(user=None) -> AsyncClient:
+async def async_client_for(user=None) -> AsyncClient:
+    """A client logged in as the user. Logged in through the async API, whose queries run in the test's thread: a
+    plain force_login here would run in the event loop's thread, which asgiref ends after the scenario with its
+    database connection still open (on PostgreSQL, one per test kept the test database from being dropped)."""
     client = AsyncClient()
     if user is not None:
-        client.force_login(user)
+        await client.aforce_login(user)
     return client
 
 
@@ -119,7 +144,7 @@ def test_outsiders_are_refused_with_403(live, who):
     }[who]()
 
     async def scenario():
-        response, _ = await open_stream(async_client_for(user), session)
+        response, _ = await open_stream(await async_client_for(user), session)
         assert response.status_code == 403
         assert b"teacher and its players" in response.content
 
@@ -131,7 +156,7 @@ def test_a_removed_player_is_refused(live):
     LivePlayer.objects.filter(pk=player.pk).update(removed_at="2026-01-01T00:00:00Z")
 
     async def scenario():
-        response, _ = await open_stream(async_client_for(student), session)
+        response, _ = await open_stream(await async_client_for(student), session)
         assert response.status_code == 403
 
     async_to_sync(scenario)()
@@ -141,7 +166,8 @@ def test_a_session_that_does_not_exist_is_a_404(live):
     teacher = live[1]
 
     async def scenario():
-        response = await async_client_for(teacher).get(reverse("live_events", args=[999999]))
+        client = await async_client_for(teacher)
+        response = await client.get(reverse("live_events", args=[999999]))
         assert response.status_code == 404
 
     async_to_sync(scenario)()
@@ -177,7 +203,7 @@ def test_the_current_version_comes_at_once_with_stream_headers(live, who):
     session, teacher, student, _ = live
 
     async def scenario():
-        response, stream = await open_stream(async_client_for(teacher if who == "teacher" else student), session)
+        response, stream = await open_stream(await async_client_for(teacher if who == "teacher" else student), session)
         assert response.status_code == 200
         assert response["Content-Type"] == "text/event-stream"
         assert "no-store" in response["Cache-Control"]
@@ -193,7 +219,7 @@ def test_a_published_change_reaches_the_stream(live):
     session, teacher, _, _ = live
 
     async def scenario():
-        _, stream = await open_stream(async_client_for(teacher), session)
+        _, stream = await open_stream(await async_client_for(teacher), session)
         assert await stream.next_event() == event(3)
         assert await bump(session) == 4
         assert await stream.next_event() == event(4)
@@ -208,7 +234,7 @@ def test_last_event_id_current_sends_nothing_until_a_change(live):
     session, _, student, _ = live
 
     async def scenario():
-        _, stream = await open_stream(async_client_for(student), session, **{"Last-Event-ID": "3"})
+        _, stream = await open_stream(await async_client_for(student), session, **{"Last-Event-ID": "3"})
         assert (await stream.next()).startswith("retry: ")
         with pytest.raises(TimeoutError):
             await stream.next(timeout=0.3)
@@ -223,8 +249,8 @@ def test_a_phone_is_not_woken_by_someone_joining_but_the_projector_is(live):
     session, teacher, student, _ = live
 
     async def scenario():
-        _, phone = await open_stream(async_client_for(student), session)
-        _, projector = await open_stream(async_client_for(teacher), session)
+        _, phone = await open_stream(await async_client_for(student), session)
+        _, projector = await open_stream(await async_client_for(teacher), session)
         assert await phone.next_event() == event(3)
         assert await projector.next_event() == event(3)
         await bump(session)  # a player joined: only the projector's list changed
@@ -245,7 +271,7 @@ def test_last_event_id_older_or_unreadable_gets_the_current_version_at_once(live
     session, _, student, _ = live
 
     async def scenario():
-        _, stream = await open_stream(async_client_for(student), session, **{"Last-Event-ID": seen})
+        _, stream = await open_stream(await async_client_for(student), session, **{"Last-Event-ID": seen})
         assert await stream.next_event() == event(3)
         await stream.close()
 
@@ -257,7 +283,7 @@ def test_heartbeat_and_a_lost_message_caught_up_from_the_database(live):
     session, teacher, _, _ = live
 
     async def scenario():
-        _, stream = await open_stream(async_client_for(teacher), session)
+        _, stream = await open_stream(await async_client_for(teacher), session)
         assert await stream.next_event() == event(3)
         assert await stream.next() == ": heartbeat\n\n"
         await bump(session, publish=False)  # the message is lost
@@ -274,7 +300,7 @@ def test_the_end_sends_a_last_event_and_closes_and_a_browser_coming_back_gets_20
     session, teacher, student, _ = live
 
     async def scenario():
-        _, stream = await open_stream(async_client_for(student), session)
+        _, stream = await open_stream(await async_client_for(student), session)
         assert await stream.next_event() == event(3)
 
         def end():
@@ -287,9 +313,9 @@ def test_the_end_sends_a_last_event_and_closes_and_a_browser_coming_back_gets_20
         with pytest.raises(StopAsyncIteration):
             await stream.next()
 
-        response, _ = await open_stream(async_client_for(student), session, **{"Last-Event-ID": "4"})
+        response, _ = await open_stream(await async_client_for(student), session, **{"Last-Event-ID": "4"})
         assert response.status_code == 204
-        response, late = await open_stream(async_client_for(teacher), session)
+        response, late = await open_stream(await async_client_for(teacher), session)
         assert await late.next_event() == event(4)
         assert await late.next_event() == "event: ended\ndata: ended\n\n"
         with pytest.raises(StopAsyncIteration):
@@ -316,7 +342,8 @@ def test_head_answers_at_once_under_asgi_too(live):
     session, teacher, _, _ = live
 
     async def scenario():
-        response = await async_client_for(teacher).head(reverse("live_events", args=[session.pk]))
+        client = await async_client_for(teacher)
+        response = await client.head(reverse("live_events", args=[session.pk]))
         assert response.status_code == 200
         assert not response.streaming
         assert response["Content-Type"] == "text/event-stream"
@@ -379,7 +406,7 @@ def test_a_stream_hears_a_change_published_by_another_process_through_redis(live
 
     async def scenario():
         with override_settings(REDIS_URL=REDIS_URL, LIVE_BROKER_PREFIX=prefix):
-            _, stream = await open_stream(async_client_for(teacher), session)
+            _, stream = await open_stream(await async_client_for(teacher), session)
             assert await stream.next_event() == event(3)
             await asyncio.sleep(0.3)  # the stream's process has subscribed
 

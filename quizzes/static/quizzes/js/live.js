@@ -37,24 +37,57 @@
     ticking = window.setInterval(tick, 1000);
   }
 
-  // Reconnecting is silent when it works and says so in words when it does not.
+  // Reconnecting is silent when it works and says so in words when it does not. Under WSGI (manage.py runserver,
+  // the sync workers) the stream answers at once and the browser comes back every 3 seconds, each time an error then
+  // an open: that is polling, not a loss. The connection counts as lost only when the browser knows it is offline or
+  // no open follows an error within LOST_AFTER_MS; only then does the page say so, and fetch its state again (to
+  // catch up with what changed meanwhile) when the browser is back online and when the stream opens again.
+  var LOST_AFTER_MS = 6000;
+  var LOST_MESSAGE = "Connection lost: trying again. If nothing changes, use Refresh.";
   var status = null;
   var lost = false;
+  var waiting = null;
   function say(message) {
     status = status || document.getElementById("live-connection");
     if (status) status.textContent = message;
   }
-  document.addEventListener("htmx:sseError", function () {
+  function stopWaiting() {
+    if (waiting) { window.clearTimeout(waiting); waiting = null; }
+  }
+  function hasEnded() {
+    return Boolean(document.querySelector(".live-state-ended"));
+  }
+  function catchUp() {
+    var state = document.getElementById("live-state");
+    if (state && window.htmx) window.htmx.trigger(state, "sse:changed");
+  }
+  function loseConnection() {
+    stopWaiting();
+    if (lost || hasEnded()) return;
     lost = true;
-    say("Connection lost: trying again. If nothing changes, use Refresh.");
+    say(LOST_MESSAGE);
+  }
+  document.addEventListener("htmx:sseError", function (event) {
+    if (hasEnded()) {
+      // Nothing more will change: stop the extension's reconnecting (it would otherwise retry for good).
+      var stream = event.target.closest ? event.target.closest("[sse-connect]") : null;
+      if (stream) stream.removeAttribute("sse-connect");
+      if (event.detail && event.detail.source) event.detail.source.close();
+      return;
+    }
+    if (navigator.onLine === false) { loseConnection(); return; }
+    if (!lost && !waiting) waiting = window.setTimeout(loseConnection, LOST_AFTER_MS);
   });
   document.addEventListener("htmx:sseOpen", function () {
+    stopWaiting();
     if (!lost) return;
     lost = false;
     say("");
-    // Catch up with whatever changed while the connection was down.
-    var state = document.getElementById("live-state");
-    if (state && window.htmx) window.htmx.trigger(state, "sse:changed");
+    catchUp();
+  });
+  window.addEventListener("offline", loseConnection);
+  window.addEventListener("online", function () {
+    if (lost) catchUp();
   });
 
   // On the phone, a new step (the next question, the reveal) takes the focus to its heading, so a screen reader
