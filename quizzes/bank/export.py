@@ -18,6 +18,7 @@ def export_row(question: Question) -> dict:
         "explanation": question.explanation,
         "topics": [t.slug for t in question.topics.all()],
         "difficulty": question.difficulty,
+        "skill": question.skill,
         "status": question.status,
     }
 

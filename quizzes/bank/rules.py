@@ -29,6 +29,8 @@ TOPICS = (
     "arguments",
     "historiography",
 )
+# The historical thinking skill a question practises (Question.Skill; tests check the two agree).
+SKILLS = ("close_reading", "sourcing", "corroboration", "contextualisation", "chronology")
 MAX_QUOTE_WORDS = 30
 
 
@@ -43,10 +45,14 @@ def question_problems(
     *,
     require_evidence: bool = True,
     known_topics=TOPICS,
+    require_skill: bool | None = None,
 ) -> list[str]:
     """Every problem with one question, as short sentences; an empty list means it is sound.
 
     ``source_texts`` maps a source file name to its text; when given, each quote must stand in it.
+    ``require_skill``: whether a missing skill is a problem; by default only for a published question that must
+    cite evidence (a published bank question). The fixtures require it of every question; teachers' own drafts
+    and GIFT imports may leave it blank.
     """
     problems: list[str] = []
     qtype = question.get("type")
@@ -63,10 +69,21 @@ def question_problems(
     unknown_topics = [t for t in question.get("topics") or [] if t not in known_topics]
     if unknown_topics:
         problems.append(f"unknown topics {', '.join(map(str, unknown_topics))}")
+    if require_skill is None:
+        require_skill = published and require_evidence
+    problems += _skill_problems(question.get("skill"), required=require_skill)
     problems += _points_problems(question.get("points", 1))
     problems += _citation_problems(question, source_texts, published and require_evidence)
     problems += REGISTRY[qtype].problems(question)
     return problems
+
+
+def _skill_problems(skill: object, *, required: bool) -> list[str]:
+    if skill in (None, ""):
+        return [f"has no skill (one of {', '.join(SKILLS)})"] if required else []
+    if skill not in SKILLS:
+        return [f"unknown skill {shown(skill)}: use one of {', '.join(SKILLS)}"]
+    return []
 
 
 def _points_problems(points: object) -> list[str]:
@@ -126,11 +143,18 @@ def load_source_texts(directory: Path) -> dict[str, str]:
 
 
 def bank_problems(
-    questions: list[dict], source_texts: dict[str, str] | None = None, known_topics=TOPICS
+    questions: list[dict],
+    source_texts: dict[str, str] | None = None,
+    known_topics=TOPICS,
+    *,
+    require_skill: bool | None = None,
 ) -> list[tuple[str, str]]:
-    """(key, problem) for every problem in a whole bank."""
+    """(key, problem) for every problem in a whole bank. ``require_skill``: see question_problems (the fixture
+    files pass True: every question in them names its skill)."""
     problems = [
-        (str(q.get("key")), p) for q in questions for p in question_problems(q, source_texts, known_topics=known_topics)
+        (str(q.get("key")), p)
+        for q in questions
+        for p in question_problems(q, source_texts, known_topics=known_topics, require_skill=require_skill)
     ]
     keys = [str(q.get("key")) for q in questions]
     problems += [(k, "key is used by more than one question") for k in sorted({k for k in keys if keys.count(k) > 1})]
@@ -148,7 +172,7 @@ def _main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     questions = [q for f in args.files for q in yaml.safe_load(f.read_text(encoding="utf-8")) or []]
     texts = load_source_texts(args.sources) if args.sources else None
-    problems = bank_problems(questions, texts)
+    problems = bank_problems(questions, texts, require_skill=True)
     for key, problem in problems:
         print(f"{key}: {problem}")
     print(f"{len(questions)} questions, {len(problems)} problems")

@@ -194,9 +194,16 @@ def test_filters_narrow_by_text_source_topic_type_and_difficulty(school, teacher
     assert "8 questions match" in explained
 
 
+def test_the_skill_filter_narrows_the_bank_and_names_each_questions_skill(school, teacher_client, quiz_set):
+    compare = factories.QuestionFactory(prompt="Whose account of the vote is right?", skill="corroboration")
+    page = text_of(teacher_client.get(builder_url(quiz_set, skill="corroboration")))
+    assert "1 question matches" in page and compare.prompt in page
+    assert "Corroboration" in page
+
+
 def test_bad_filter_values_are_ignored_not_refused(school, teacher_client, quiz_set):
     response = teacher_client.get(
-        builder_url(quiz_set, source="abc", topic=99999, type="essay", difficulty=7, page="x")
+        builder_url(quiz_set, source="abc", topic=99999, type="essay", difficulty=7, skill="memory", page="x")
     )
     assert response.status_code == 200
     assert "7 questions match" in text_of(response)
@@ -216,7 +223,7 @@ def test_the_filter_form_updates_results_as_filters_change_and_pushes_the_url(sc
     page = text_of(teacher_client.get(builder_url(quiz_set)))
     form = re.search(r'<form method="get"[^>]*class="bank-filters"[^>]*>', page, re.S).group(0)
     assert 'hx-trigger="submit, change from:.bank-filter, input changed delay:400ms from:[name=q]"' in form
-    assert page.count('class="bank-filter"') == 5
+    assert page.count('class="bank-filter"') == 6
     assert 'hx-target="#bank-results"' in form and 'hx-push-url="true"' in form
 
 

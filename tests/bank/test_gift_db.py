@@ -306,9 +306,9 @@ def bank_of_every_type() -> list[Question]:
 
 
 def comparable(question: Question) -> dict:
-    """question_to_dict without what a GIFT round trip cannot keep: key, status and the citations' quotes."""
+    """question_to_dict without what a GIFT round trip cannot keep: key, status, skill and the citations' quotes."""
     data = question_to_dict(Question.objects.with_answers().prefetch_related("topics").get(pk=question.pk))
-    return {name: value for name, value in data.items() if name not in ("key", "status", "citations")}
+    return {name: value for name, value in data.items() if name not in ("key", "status", "skill", "citations")}
 
 
 def test_round_trip_through_the_database_keeps_every_type(db):
