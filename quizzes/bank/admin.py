@@ -48,7 +48,6 @@ PREVIEW_TEMPLATE = "admin/quizzes/question/preview.html"
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     list_display = ("file_name", "author", "title", "kind", "year", "question_count")
-    fields = ("file_name", "author", "title", "kind", "year", "standpoint")
     list_filter = ("kind",)
     search_fields = ("file_name", "author", "title")
 
