@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from quizzes.bank.numbers import QUESTION_POINTS, NotANumber, NumberOutOfRange, read_number, shown
@@ -124,18 +125,52 @@ def _citation_problems(question: dict, source_texts: dict[str, str] | None, requ
     return problems
 
 
+def folded(text: object) -> str:
+    """Text as duplicates are compared: case, spacing and punctuation aside."""
+    return re.sub(r"\W+", " ", str(text or "")).strip().lower()
+
+
 def duplicate_prompt_problems(questions: list[dict]) -> list[tuple[str, str]]:
-    """(key, problem) for every question whose prompt repeats an earlier one's."""
+    """(key, problem) for every published question whose prompt repeats an earlier published one's. Drafts are left
+    out: a Moodle file may hold a single-answer and a multiple-answer question with the same text, and both are
+    imported (quizzes.bank.gift_db); the second must be reworded before it is published."""
     seen: dict[str, str] = {}
     problems = []
     for question in questions:
-        prompt = re.sub(r"\W+", " ", str(question.get("prompt") or "")).strip().lower()
+        if question.get("status", "published") != "published":
+            continue
+        prompt = folded(question.get("prompt"))
         key = str(question.get("key"))
         if prompt and prompt in seen:
             problems.append((key, f"duplicate prompt: same as question {seen[prompt]}"))
         else:
             seen.setdefault(prompt, key)
     return problems
+
+
+def _number_identity(value: object) -> str:
+    try:
+        return f"{Decimal(str(value)).normalize():f}"
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
+def question_identity(question: dict) -> tuple:
+    """What makes two questions (dict form) the same question: their type, prompt and answers, compared as
+    duplicate prompts are (case, spacing and punctuation aside), choices and pairs in any order, ordering items in
+    theirs. Moodle's own files hold questions with one text and different types or answers; those differ here."""
+    number = question.get("number")
+    return (
+        question.get("type"),
+        folded(question.get("prompt")),
+        tuple(sorted((folded(c.get("text")), bool(c.get("correct"))) for c in question.get("choices") or [])),
+        question.get("answer"),
+        tuple(sorted(folded(a) for a in question.get("accepted") or [])),
+        None if number is None else _number_identity(number),
+        _number_identity(question.get("tolerance") or 0),
+        tuple(folded(item) for item in question.get("items") or []),
+        tuple(sorted((folded(p[0]), folded(p[1])) for p in question.get("pairs") or [] if len(p) == 2)),
+    )
 
 
 def load_source_texts(directory: Path) -> dict[str, str]:
