@@ -83,3 +83,7 @@ class QuestionPreview:
     @property
     def correct_answer(self) -> str:
         return self.question.correct_answer_text()
+
+    @property
+    def correct_answer_lines(self):
+        return correct_answer_lines(self.question)
