@@ -129,7 +129,8 @@ class QuestionType:
 
     def answer_lines(self, question, answer=None, *, mark: bool = False) -> list[AnswerLine] | None:
         """An answer made of parts as one line a part (the right answer when answer is None); with ``mark``, each
-        line right or wrong with the right part beside a wrong one, in words ("Right match: ...", "Belongs in place 3"). None for types whose answer is one thing."""
+        line right or wrong, with the right part beside a wrong one in words ("Right match: ...", "Belongs in
+        place 3"). None for types whose answer is one thing."""
         return None
 
     def to_json(self, answer):
