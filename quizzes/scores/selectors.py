@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from quizzes.attempts.skills import SkillResult
 from quizzes.attempts.terms import after_due_unlocked
 from quizzes.bank.answers import answer_from_json
 from quizzes.bank.types import question_type
@@ -35,7 +36,7 @@ from quizzes.models import Assignment, Attempt, Classroom, Enrollment, Question,
 from quizzes.permissions import review_visible
 from quizzes.scores import arithmetic as scores
 from quizzes.scores.arithmetic import AttemptFacts, Counted
-from quizzes.scores.skills import SkillResult, class_skills, own_skills_by_class
+from quizzes.scores.skills import class_skills, own_skills_by_class
 from quizzes.spreadsheet import csv_text
 
 # An attempt's percent computed by the database (its state too: AttemptQuerySet.with_state), so that thousands of

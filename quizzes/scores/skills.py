@@ -1,53 +1,17 @@
 """Results per historical thinking skill (Question.Skill): how a class, and one student, did on the questions that
 practise close reading, sourcing, corroboration, contextualisation and chronology.
 
-Each figure is the share of the points available that was earned, over each student's latest submitted attempt
+The rows (SkillResult) and one attempt's own figures are quizzes/attempts/skills.py. Each figure is the share of the points available that was earned, over each student's latest submitted attempt
 at each assignment (as the results page's question figures), an unanswered question counting as none. Each read is
 one aggregate query, grouped by skill, whatever the size of the class or the bank.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
-
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
-from quizzes.models import Attempt, Enrollment, Question, Response
-from quizzes.scores import arithmetic as scores
-
-NO_SKILL = "No skill set"
-
-
-@dataclass(frozen=True)
-class SkillResult:
-    """One skill's row: how many questions practise it, and the share of their points earned by the class and (on
-    a student's record or history) by the student. None: nothing to count."""
-
-    skill: str  # a Question.Skill value, "" for questions with none (teachers' own drafts)
-    questions: int
-    class_percent: int | None = None
-    student_percent: int | None = None
-
-    @property
-    def label(self) -> str:
-        return Question.Skill(self.skill).label if self.skill in Question.Skill.values else NO_SKILL
-
-    @property
-    def class_bar(self) -> int:
-        return _bar(self.class_percent)
-
-    @property
-    def student_bar(self) -> int:
-        return _bar(self.student_percent)
-
-
-def _bar(percent: int | None) -> int:
-    return 0 if percent is None else max(0, min(100, percent))
-
-
-def _share(points: Decimal | None, available: Decimal | None) -> int | None:
-    return scores.whole_percent(scores.percent_of(points or 0, available))
+from quizzes.attempts.skills import SkillResult, in_skill_order, share
+from quizzes.models import Attempt, Enrollment, Response
 
 
 def _latest_submitted() -> Q:
@@ -69,11 +33,6 @@ def _in_class(classroom_id: int) -> Exists:
             classroom_id=classroom_id, left_at__isnull=True, student_id=OuterRef("attempt__student_id")
         )
     )
-
-
-def _ordered(results: list[SkillResult]) -> list[SkillResult]:
-    order = {value: n for n, value in enumerate(Question.Skill.values)}
-    return sorted(results, key=lambda r: order.get(r.skill, len(order)))
 
 
 def _grouped(responses: QuerySet[Response], **sums) -> list[dict]:
@@ -102,13 +61,13 @@ def class_skills(
         theirs = Q(attempt__student_id=student_id)
         responses = responses.filter(Q(in_class) | theirs)
         sums |= {"student_points": Sum("points", filter=theirs), "student_max": Sum("question__points", filter=theirs)}
-    return _ordered(
+    return in_skill_order(
         [
             SkillResult(
                 skill=row["question__skill"],
                 questions=row["questions"],
-                class_percent=_share(row["class_points"], row["class_max"]),
-                student_percent=_share(row.get("student_points"), row.get("student_max")) if student_id else None,
+                class_percent=share(row["class_points"], row["class_max"]),
+                student_percent=share(row.get("student_points"), row.get("student_max")) if student_id else None,
             )
             for row in _grouped(responses, **sums)
         ]
@@ -136,7 +95,7 @@ def own_skills_by_class(attempt_ids: list[int]) -> dict[int, list[SkillResult]]:
             SkillResult(
                 skill=row["question__skill"],
                 questions=row["questions"],
-                student_percent=_share(row["student_points"], row["student_max"]),
+                student_percent=share(row["student_points"], row["student_max"]),
             )
         )
-    return {classroom_id: _ordered(results) for classroom_id, results in by_class.items()}
+    return {classroom_id: in_skill_order(results) for classroom_id, results in by_class.items()}

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes.attempts.services import attempt_start
+from quizzes.attempts.skills import SkillResult
 from quizzes.models import Assignment, Enrollment, Question
-from quizzes.scores.skills import SkillResult, class_skills
+from quizzes.scores.skills import class_skills
 from tests import factories
 from tests.answering import take
 from tests.conftest import client_for
@@ -144,3 +145,21 @@ def test_skill_figures_take_one_query_whatever_the_class_size(skilled, django_as
         rows = class_skills(skilled.classroom.pk, student_id=skilled.student.pk)
     # 5 + 5 + 2 + 5 × 5 = 37 of 40: 92.5%, rounded half to even as every percent on the pages
     assert rows[0] == SkillResult("close_reading", questions=5, class_percent=92, student_percent=100)
+
+
+def test_a_students_results_page_shows_that_attempts_skills(skilled):
+    attempt = skilled.olga.attempts.get()
+    page = client_for(skilled.olga).get(reverse("attempt_results", args=[attempt.pk])).content.decode()
+    assert table_rows(page, "Your results per skill in this attempt") == [
+        ["Skill", "You % right"],
+        ["Close reading 5 questions", "40% right"],
+        ["Corroboration 1 question", "0% right"],
+        ["Chronology 1 question", "0% right"],
+    ]
+
+
+def test_the_results_page_shows_no_skills_while_results_are_hidden(skilled):
+    Assignment.objects.filter(pk=skilled.assignment.pk).update(feedback=Assignment.Feedback.NEVER)
+    attempt = skilled.olga.attempts.get()
+    page = client_for(skilled.olga).get(reverse("attempt_results", args=[attempt.pk])).content.decode()
+    assert "skills-table" not in page and "By skill" not in page
