@@ -269,6 +269,7 @@ class Run:
         self.receipts: dict[str, dict[int, float]] = {}  # username -> version -> first receipt (perf_counter)
         self.changed = asyncio.Condition()
         self.teacher_clients: list[Client] = []
+        self.steps = 0  # step events: a phone's new state carried by the stream, no fetch
 
     def server_for(self, index: int) -> int:
         """The index-th app server, or the next one alive (what a load balancer does)."""
@@ -403,14 +404,30 @@ class LiveStudent(PageStudent):
             writer.close()
 
     def on_message(self, message: str) -> None:
-        fields = dict(line.split(": ", 1) for line in message.splitlines() if ": " in line and not line.startswith(":"))
-        if fields.get("event") != "changed" or not fields.get("id", "").isdigit():
+        """A ``changed`` event: fetch the live region, as hx-trigger="sse:changed" does. A ``step`` event carries the
+        region: read it as htmx swaps it (sse-swap="step"), and answer from it."""
+        fields: dict[str, str] = {}
+        data: list[str] = []
+        for line in message.splitlines():
+            name, _, value = line.partition(":")
+            value = value[1:] if value.startswith(" ") else value
+            if name == "data":
+                data.append(value)
+            elif name in ("event", "id"):
+                fields[name] = value
+        kind = fields.get("event")
+        if kind not in ("changed", "step") or not fields.get("id", "").isdigit():
             return
         version = int(fields["id"])
         received = time.perf_counter()
         self.run.receipts[self.username].setdefault(version, received)
         self.last_event_id = version
-        asyncio.get_running_loop().create_task(self.fetch_state())
+        if kind == "changed":
+            asyncio.get_running_loop().create_task(self.fetch_state())
+            return
+        self.run.steps += 1
+        phone = self.read_region("\n".join(data))
+        self.answer_from(phone)
 
     def drop_stream(self) -> None:
         """The phone loses its connection (a tunnel, a sleeping phone)."""
@@ -458,13 +475,17 @@ class LiveStudent(PageStudent):
     async def read_phone(self) -> Phone:
         reply = await self.get("play", self.play_url, htmx=True)
         phone = self.read_region(reply.text)
+        self.answer_from(phone)
+        return phone
+
+    def answer_from(self, phone: Phone) -> None:
+        """Answer the question the region shows, once, after the student's pause."""
         if phone.form is not None:
             fields = phone.form.fields.get("position") or [""]
             at = int(fields[0]) if fields[0].isdigit() else phone.position
             if at not in self.answered and at not in self.answering:
                 self.answering.add(at)
                 asyncio.get_running_loop().create_task(self.answer(at, phone.form))
-        return phone
 
     async def answer(self, position: int, form) -> None:
         """Answer after a random pause, with htmx's headers; on a dead server, again on another."""
@@ -777,7 +798,7 @@ def report(args, run: Run, result: dict, acknowledged: set, lost: int, saved: in
         print(f"  ! ... and {len(run.errors) - 10} more")
     print(
         f"  answers acknowledged {len(acknowledged)}, saved {saved}, lost {lost}; events missed {missed}; "
-        f"failed requests {len(failed)} (killed process's included)"
+        f"failed requests {len(failed)} (killed process's included); step events {run.steps} (no fetch needed)"
     )
     errors = len(run.errors) + missed
     summary = {

@@ -35,20 +35,34 @@ def read_bank_files(directory: Path = FIXTURES) -> list[dict]:
 
 def _sync_rows(manager, rows: list[dict], model, identity: str) -> None:
     """Make the question's child rows equal to rows, matched by their identity field (a choice's text, say),
-    updating in place so that ids, and the saved answers that name them, keep their meaning."""
+    updating in place so that ids, and the saved answers that name them, keep their meaning. A part reworded in
+    its place (a sharper distractor, say) keeps its row too: what is left unmatched is matched by position."""
     existing = {getattr(row, identity): row for row in manager.all()}
+    reworded = []
     for values in rows:
         row = existing.pop(values[identity], None)
         if row is None:
+            reworded.append(values)
+        else:
+            _update_row(row, values)
+    in_place = {getattr(row, "position", None): row for row in existing.values()}
+    for values in reworded:
+        row = in_place.pop(values["position"], None) if "position" in values else None
+        if row is None:
             model.objects.create(question=manager.instance, **values)
-            continue
-        changed = [name for name, value in values.items() if getattr(row, name) != value]
-        if changed:
-            for name in changed:
-                setattr(row, name, values[name])
-            row.save(update_fields=changed)
+        else:
+            del existing[getattr(row, identity)]
+            _update_row(row, values)
     for row in existing.values():
         row.delete()
+
+
+def _update_row(row, values: dict) -> None:
+    changed = [name for name, value in values.items() if getattr(row, name) != value]
+    if changed:
+        for name in changed:
+            setattr(row, name, values[name])
+        row.save(update_fields=changed)
 
 
 def shuffled_positions(key: str, count: int) -> list[int]:

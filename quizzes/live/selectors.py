@@ -263,7 +263,7 @@ class PhoneState:
     reveal; their score counts the questions already revealed or passed."""
 
     session: LiveSession
-    player: LivePlayer
+    player: LivePlayer | None
     question: LiveQuestion | None = None
     presentation: Presentation | None = None
     my_answer: LiveAnswer | None = None
@@ -280,7 +280,7 @@ class PhoneState:
 
     @property
     def is_removed(self) -> bool:
-        return self.player.removed_at is not None
+        return self.player is not None and self.player.removed_at is not None
 
     @property
     def is_revealed(self) -> bool:
@@ -291,24 +291,35 @@ class PhoneState:
         return self.session.state == State.QUESTION and self.my_answer is None and not self.is_removed
 
 
-def phone_state(player: LivePlayer, now=None) -> PhoneState:
-    """One player's state in a constant number of queries (the session's questions and the player's answers; the
-    session is the player's, as loaded: player_for loads it with the player)."""
-    session = player.session
-    current, skipped = _session_questions(session)
-    state = PhoneState(session=session, player=player, seconds_left=seconds_left(session, now))
-    mine = list(LiveAnswer.objects.filter(player_id=player.pk))
-    open_position = session.position if session.state in (State.QUESTION, State.PAUSED) else None
-    state.score = sum(
-        (a.points + a.speed_bonus for a in mine if a.position not in skipped and a.position != open_position),
+def open_position(session: LiveSession) -> int | None:
+    """The question still open (its answers count towards no score yet), if any."""
+    return session.position if session.state in (State.QUESTION, State.PAUSED) else None
+
+
+def score_of(answers, skipped: set[int], session: LiveSession) -> Decimal:
+    """A player's score from their answers: the questions revealed or passed, not skipped ones."""
+    still_open = open_position(session)
+    return sum(
+        (a.points + a.speed_bonus for a in answers if a.position not in skipped and a.position != still_open),
         Decimal(0),
     )
-    if current is None:
-        return state
+
+
+def fill_question(state: PhoneState, session: LiveSession, current: LiveQuestion) -> None:
+    """The parts of a phone's state every player shares: the question, its presentation and, after the reveal,
+    the right answer, the explanation and the passage."""
     question = current.question
     state.question = current
     state.presentation = live_presentation(session, question)
-    my_answer = next((a for a in mine if a.position == session.position), None)
+    if session.state == State.REVEAL:
+        state.correct_answer_text = question.correct_answer_text()
+        state.correct_answer_lines = correct_answer_lines(question)
+        state.explanation = question.explanation
+        state.passage = _passage(question)
+
+
+def fill_mine(state: PhoneState, question, my_answer: LiveAnswer | None, session: LiveSession) -> None:
+    """A player's own answer to the question on screen: its text, and its grade only after the reveal."""
     if my_answer is not None:
         answer = answer_from_json(question.type, my_answer.answer)
         state.my_answer_text = describe_answer(question, answer)
@@ -322,8 +333,28 @@ def phone_state(player: LivePlayer, now=None) -> PhoneState:
     if session.state == State.REVEAL:
         state.is_correct = bool(my_answer and my_answer.is_correct)
         state.points = (my_answer.points + my_answer.speed_bonus) if my_answer else Decimal(0)
-        state.correct_answer_text = question.correct_answer_text()
-        state.correct_answer_lines = correct_answer_lines(question)
-        state.explanation = question.explanation
-        state.passage = _passage(question)
+
+
+def phone_state(player: LivePlayer, now=None) -> PhoneState:
+    """One player's state in a constant number of queries (the session's questions and the player's answers; the
+    session is the player's, as loaded: player_for loads it with the player)."""
+    session = player.session
+    current, skipped = _session_questions(session)
+    state = PhoneState(session=session, player=player, seconds_left=seconds_left(session, now))
+    mine = list(LiveAnswer.objects.filter(player_id=player.pk))
+    state.score = score_of(mine, skipped, session)
+    if current is None:
+        return state
+    fill_question(state, session, current)
+    fill_mine(state, current.question, next((a for a in mine if a.position == session.position), None), session)
     return state
+
+
+def shared_phone_state(session: LiveSession, now=None) -> tuple[PhoneState, set[int]]:
+    """What every player's phone shares of the session's state (no player, no answer, no score), and the skipped
+    positions, in one query (plus the question's content, when not cached)."""
+    current, skipped = _session_questions(session)
+    state = PhoneState(session=session, player=None, seconds_left=seconds_left(session, now))
+    if current is not None:
+        fill_question(state, session, current)
+    return state, skipped

@@ -1,7 +1,9 @@
 """The live session's event stream (server-sent events): tells the projector and each phone that the session changed,
-so each fetches its own state (the page's live region, ``hx-trigger="sse:changed"``). It carries no state itself.
+so each fetches its own state (the page's live region, ``hx-trigger="sse:changed"``); or, for a phone moving on to
+a new question or to the reveal, carries its new region itself (``event: step``, quizzes.live.steps: rendered once
+per process for the whole class, so a class does not fetch its phones' pages all in the same second).
 
-One event per change, ``event: changed`` with the session's version as its id and data; a comment heartbeat when
+One event per change, ``event: changed`` (or ``step``) with the session's version as its id; a comment heartbeat when
 nothing happened for LIVE_HEARTBEAT_SECONDS (15), after which the version is read again from the database, so a
 lost broker message costs at most that long. A browser reconnecting says the version it has (``Last-Event-ID``)
 and gets an event at once if the session moved on meanwhile. When the session ends the stream sends its last event
@@ -26,7 +28,7 @@ from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, StreamingHttpResponse
 from django.views.decorators.http import require_safe
 
-from quizzes.live import broker, selectors
+from quizzes.live import broker, selectors, steps
 from quizzes.models import LiveSession
 
 #: What the browser waits before reconnecting after the stream broke off (ms); under WSGI, between two polls.
@@ -93,8 +95,8 @@ SIGHTING_FIELDS = ("id", "teacher_id", "version", "state", "position", "closes_a
 GONE = Sighting(0, LiveSession.State.ENDED, ("gone",))
 
 
-def stream_access(request: HttpRequest, pk: int) -> tuple[Sighting, bool] | None:
-    """What the stream starts from, and whether the request is the teacher's, if it may follow the session: its
+def stream_access(request: HttpRequest, pk: int) -> tuple[Sighting, int | None] | None:
+    """What the stream starts from, and the player's id (None for the teacher), if it may follow the session: its
     teacher, or one of its players (a student by their account, a guest by the key in their Django session), not
     removed. None if not; Http404 if there is no such session.
 
@@ -106,11 +108,11 @@ def stream_access(request: HttpRequest, pk: int) -> tuple[Sighting, bool] | None
     try:
         user = request.user
         if user.is_authenticated and user.pk == session.teacher_id:
-            return Sighting.of(session), True
+            return Sighting.of(session), None
         player = selectors.player_for(user if user.is_authenticated else None, session, guest_key(request, session.pk))
         if player is None or player.removed_at is not None:
             return None
-        return Sighting.of(session), False
+        return Sighting.of(session), player.pk
     finally:
         release_connection()
 
@@ -151,9 +153,53 @@ class SessionReads:
 session_reads = SessionReads()
 
 
-async def events(pk: int, start: Sighting, seen: int | None, *, teacher: bool):
+def read_step(pk: int, version: int, kind: str) -> steps.Step | None:
+    try:
+        return steps.read_step(pk, version, kind)
+    finally:
+        release_connection()
+
+
+class StepReads:
+    """A step (quizzes.live.steps) read and rendered once for all the streams of this process that take it."""
+
+    def __init__(self) -> None:
+        self._reads: dict[tuple[asyncio.AbstractEventLoop, int, int, str], asyncio.Task] = {}
+
+    async def read(self, pk: int, version: int, kind: str) -> steps.Step | None:
+        loop = asyncio.get_running_loop()
+        key = (loop, pk, version, kind)
+        task = self._reads.get(key)
+        if task is None:
+            if len(self._reads) > 100:  # only the newest steps are still being sent
+                self._reads = {k: t for k, t in self._reads.items() if not t.done()}
+            task = loop.create_task(sync_to_async(read_step, thread_sensitive=False)(pk, version, kind))
+            self._reads[key] = task
+        try:
+            return await asyncio.shield(task)
+        except DatabaseError:
+            return None  # the phones fetch their state instead
+
+
+step_reads = StepReads()
+
+
+async def phone_event(pk: int, shown: tuple, now: Sighting, player_id: int | None) -> bytes:
+    """What a phone is sent for a change it must see: its new region when the stream can carry it, else
+    ``changed``."""
+    kind = steps.step_kind(shown, now.phone) if player_id is not None else None
+    if kind is not None:
+        step = await step_reads.read(pk, now.version, kind)
+        event = step.event_for(player_id) if step is not None else None
+        if event is not None:
+            return event
+    return changed_event(now.version)
+
+
+async def events(pk: int, start: Sighting, seen: int | None, *, player_id: int | None):
     """The stream's body: the current version unless the browser has it, then each newer one (for a player, each
-    that changes what the phone shows), heartbeats between; ends after the session's end."""
+    that changes what the phone shows, as a step when it can), heartbeats between; ends after the session's end."""
+    teacher = player_id is None
     heartbeat = heartbeat_seconds()
     # The middleware may have used the database after the view (a session saved to move its expiry on): give the
     # connection back before the stream settles in for the lesson, or each open stream would hold one.
@@ -188,8 +234,11 @@ async def events(pk: int, start: Sighting, seen: int | None, *, teacher: bool):
             now = await session_reads.read(pk, after=after)
             if now is None:
                 continue
-            if now.version > sent and (teacher or now.phone != shown):
+            if now.version > sent and teacher:
                 yield changed_event(now.version)
+                sent = now.version
+            elif now.version > sent and now.phone != shown:
+                yield await phone_event(pk, shown, now, player_id)
                 sent = now.version
             shown = now.phone
             if now.state == LiveSession.State.ENDED:
@@ -208,7 +257,7 @@ async def live_events(request: HttpRequest, pk: int) -> HttpResponse:
     access = await sync_to_async(stream_access)(request, pk)
     if access is None:
         return HttpResponseForbidden("Only the session's teacher and its players may follow it.")
-    start, teacher = access
+    start, player_id = access
     version, state = start.version, start.state
     seen = last_event_id(request)
     if state == LiveSession.State.ENDED and seen is not None and seen >= version:
@@ -219,7 +268,7 @@ async def live_events(request: HttpRequest, pk: int) -> HttpResponse:
             body += changed_event(version)
         response = HttpResponse(body, content_type="text/event-stream")
     else:
-        response = StreamingHttpResponse(events(pk, start, seen, teacher=teacher), content_type="text/event-stream")
+        response = StreamingHttpResponse(events(pk, start, seen, player_id=player_id), content_type="text/event-stream")
     response["Cache-Control"] = "no-store"
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
     return response

@@ -156,3 +156,32 @@ def test_export_bank_csv_shows_teachers_formulas_as_text(db, start):
     assert row["evidence"] == f"'{start}SUM(1+1)"
     assert row["explanation"] == f"' {start}cmd|' /C calc'!A0"
     assert not any(cell.lstrip(" ").startswith(tuple(FORMULA_STARTS)) for cell in row.values())
+
+
+def test_a_reworded_choice_keeps_its_row_so_saved_answers_still_name_it(db):
+    """Sharpening a distractor in the files must not cut a student's saved answer off from the choice it chose."""
+    from quizzes.bank.fixtures import save_question
+    from quizzes.models import Source, Topic
+
+    source = factories.SourceFactory()
+    data = {
+        "key": "reworded-choice",
+        "type": "single",
+        "prompt": "Which body met on 10 October?",
+        "choices": [
+            {"text": "The Central Committee", "correct": True},
+            {"text": "The pre-Parliament"},
+            {"text": "The Moscow Soviet"},
+        ],
+        "citations": [{"source": source.file_name, "quote": "The Central Committee met"}],
+    }
+    sources, topics = {source.file_name: source}, {t.slug: t for t in Topic.objects.all()}
+    question = save_question(data, sources=sources, topics=topics)
+    before = {c.text: c.pk for c in question.choices.all()}
+    data["choices"][1] = {"text": "The Petrograd Soviet's Executive Committee"}
+    question = save_question(data, sources=sources, topics=topics)
+    after = {c.text: c.pk for c in question.choices.all()}
+    assert after["The Petrograd Soviet's Executive Committee"] == before["The pre-Parliament"]
+    assert after["The Central Committee"] == before["The Central Committee"]
+    assert "The pre-Parliament" not in after and len(after) == 3
+    assert Source.objects.count() == 1
