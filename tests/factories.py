@@ -142,6 +142,7 @@ class QuestionFactory(DjangoModelFactory):
     explanation = "The leadership preferred to wait for the Soviet Congress."
     difficulty = 1
     status = models.Question.Status.PUBLISHED
+    skill = models.Question.Skill.CLOSE_READING
     points = Decimal(1)
 
     @factory.post_generation

@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from quizzes.attempts.selectors import attempt_responses, responses_at
 from quizzes.bank.answers import answer_from_json
-from quizzes.bank.presentation import Presentation, describe_answer, form_values, present
+from quizzes.bank.presentation import (
+    Presentation,
+    answer_lines,
+    correct_answer_lines,
+    describe_answer,
+    form_values,
+    present,
+)
 from quizzes.models import Attempt, Response
 
 
@@ -188,8 +195,17 @@ class QuizCard:
         return describe_answer(self.question, self.answer)
 
     @property
+    def your_answer_lines(self):
+        """The answer one line a part (ordering, matching), marked right or wrong when the right answer is shown."""
+        return answer_lines(self.question, self.answer, mark=self.show_correct_answer)
+
+    @property
     def correct_answer(self) -> str:
         return self.question.correct_answer_text() if self.shows_feedback else ""
+
+    @property
+    def correct_answer_lines(self):
+        return correct_answer_lines(self.question) if self.shows_feedback else None
 
     @property
     def show_correct_answer(self) -> bool:
@@ -216,6 +232,9 @@ class ReviewRow:
     verdict: Verdict | None
     your_answer: str
     correct_answer: str
+    # Ordering and matching: one line a part, marked right or wrong when the right answer is shown.
+    your_answer_lines: list | None = None
+    correct_answer_lines: list | None = None
 
 
 def reviewed_responses(attempt: Attempt, *, show_correct: bool) -> list[ReviewRow]:
@@ -231,6 +250,8 @@ def reviewed_responses(attempt: Attempt, *, show_correct: bool) -> list[ReviewRo
                 verdict=verdict_for(response),
                 your_answer=describe_answer(question, answer),
                 correct_answer=question.correct_answer_text() if show_correct else "",
+                your_answer_lines=answer_lines(question, answer, mark=show_correct),
+                correct_answer_lines=correct_answer_lines(question) if show_correct else None,
             )
         )
     return rows

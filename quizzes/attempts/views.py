@@ -29,6 +29,7 @@ from quizzes.attempts.services import (
     submit_if_expired,
     submit_if_time_is_up,
 )
+from quizzes.attempts.skills import attempt_skills
 from quizzes.bank.answers import AnswerError, parse_answer
 from quizzes.htmx import HtmxHttpRequest, redirect_page, refused, render_page_or_partial
 from quizzes.permissions import correct_answers_visible, review_visible
@@ -171,4 +172,5 @@ def results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         # Visible, so feedback after the due date (if that is the setting) is unlocked: no need to ask again.
         show_correct = correct_answers_visible(attempt, after_due_unlocked=True)
         context["reviewed"] = reviewed_responses(attempt, show_correct=show_correct)
+        context["skills"] = attempt_skills(row.response for row in context["reviewed"])
     return render(request, "quizzes/attempts/results.html", context)

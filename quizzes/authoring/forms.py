@@ -85,13 +85,14 @@ class BankFilterForm(forms.Form):
     difficulty = forms.TypedChoiceField(
         choices=[("", "Any"), *DIFFICULTY_CHOICES], coerce=int, empty_value=None, required=False
     )
+    skill = forms.ChoiceField(choices=[("", "Any"), *Question.Skill.choices], required=False, label="Skill")
     whose = forms.ChoiceField(
         choices=[("all", "The bank and mine"), ("bank", "The shared bank"), ("mine", "Mine")],
         required=False,
         label="Whose questions",
     )
 
-    KEYS = ("q", "source", "topic", "type", "difficulty", "whose")
+    KEYS = ("q", "source", "topic", "type", "difficulty", "skill", "whose")
 
     def __init__(self, *args, teacher=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,6 +115,7 @@ class BankFilterForm(forms.Form):
             topic_id=data["topic"].pk if data.get("topic") else None,
             type=data.get("type") or "",
             difficulty=data.get("difficulty"),
+            skill=data.get("skill") or "",
             whose=data.get("whose") or "all",
         )
 
@@ -296,6 +298,12 @@ class OwnQuestionForm(forms.Form):
         help_text="Shown to students after they answer: why the answer is right.",
     )
     difficulty = forms.TypedChoiceField(choices=DIFFICULTY_CHOICES, coerce=int, initial=2, label="Difficulty")
+    skill = forms.ChoiceField(
+        choices=[("", "Not set"), *Question.Skill.choices],
+        required=False,
+        label="Skill",
+        help_text="The historical thinking skill it practises; your results show how the class did in each.",
+    )
     points = forms.DecimalField(
         min_value=Decimal("0.25"), max_value=Decimal(100), decimal_places=2, initial=Decimal(1), label="Points"
     )
@@ -370,6 +378,7 @@ class OwnQuestionForm(forms.Form):
             "prompt": data.get("prompt", ""),
             "explanation": data.get("explanation", ""),
             "difficulty": data.get("difficulty", 2),
+            "skill": data.get("skill") or "",
             "points": Decimal(str(data.get("points", 1))).normalize(),
             "topics": list(Topic.objects.filter(slug__in=data.get("topics") or [])),
             "choices": "\n".join(
@@ -419,6 +428,7 @@ class OwnQuestionForm(forms.Form):
             "prompt": cleaned["prompt"].strip(),
             "explanation": cleaned.get("explanation", "").strip(),
             "difficulty": cleaned["difficulty"],
+            "skill": cleaned.get("skill") or "",
             "points": cleaned["points"],
             "status": Question.Status.PUBLISHED,
             "topics": [topic.slug for topic in cleaned.get("topics") or []],

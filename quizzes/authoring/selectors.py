@@ -60,6 +60,7 @@ class BankFilter:
     topic_id: int | None = None
     type: str = ""
     difficulty: int | None = None
+    skill: str = ""
     whose: str = "all"  # "all", "bank" (the shared bank) or "mine" (the teacher's own questions)
 
 
@@ -86,6 +87,8 @@ def bank_questions(teacher, wanted: BankFilter) -> QuerySet[Question]:
         questions = questions.filter(type=wanted.type)
     if wanted.difficulty:
         questions = questions.filter(difficulty=wanted.difficulty)
+    if wanted.skill:
+        questions = questions.filter(skill=wanted.skill)
     return questions.order_by(F("owner_id").asc(nulls_last=True), "id")
 
 

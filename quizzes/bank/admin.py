@@ -153,14 +153,14 @@ class QuestionRefused(Exception):
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     form = QuestionAdminForm
-    list_display = ("short_prompt", "key", "type", "difficulty", "status", "source_author", "owner")
-    list_filter = (SourceListFilter, "type", "topics", "difficulty", "status", OwnerListFilter)
+    list_display = ("short_prompt", "key", "type", "skill", "difficulty", "status", "source_author", "owner")
+    list_filter = (SourceListFilter, "type", "skill", "topics", "difficulty", "status", OwnerListFilter)
     search_fields = ("key", "prompt", "explanation", "citations__quote")
     list_per_page = 50
     autocomplete_fields = ["topics", "owner", "copied_from"]
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("type", "prompt", "explanation", "difficulty", "status", "points")}),
+        (None, {"fields": ("type", "prompt", "explanation", "skill", "difficulty", "status", "points")}),
         ("Answer of a true/false or numeric question", {"fields": ("answer_bool", "number", "tolerance")}),
         ("Filing", {"fields": ("topics", "key", "owner", "copied_from", "created_at", "updated_at")}),
     )

@@ -73,7 +73,7 @@ class QuestionAdminForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = ("type", "prompt", "explanation", "difficulty", "status", "points", "answer_bool", "number")
+        fields = ("type", "prompt", "explanation", "skill", "difficulty", "status", "points", "answer_bool", "number")
         fields += ("tolerance", "topics", "key", "owner", "copied_from")
 
     def clean(self):

@@ -29,6 +29,7 @@ def export_row(question: Question) -> dict:
         "explanation": question.explanation,
         "topics": [t.slug for t in question.topics.all()],
         "difficulty": question.difficulty,
+        "skill": question.skill,
         "status": question.status,
         "owner": question.owner.username if question.owner_id else "",
     }

@@ -110,6 +110,7 @@ def _save_question(data: dict, *, sources: dict[str, Source], topics: dict[str, 
         "explanation": str(data.get("explanation") or "").strip(),
         "difficulty": int(data.get("difficulty", 2)),
         "status": data.get("status", Question.Status.PUBLISHED),
+        "skill": str(data.get("skill") or ""),
         "points": read_number(data.get("points", 1), QUESTION_POINTS),
         **question_type(data["type"]).question_fields(data),
     }
@@ -160,7 +161,7 @@ def _save_question(data: dict, *, sources: dict[str, Source], topics: dict[str, 
 def load_bank(directory: Path = FIXTURES, source_texts: dict[str, str] | None = None) -> int:
     """Load sources, topics and every question from the fixtures; returns the number of questions."""
     questions = read_bank_files(directory)
-    problems = bank_problems(questions, source_texts)
+    problems = bank_problems(questions, source_texts, require_skill=True)
     if problems:
         raise BankError("\n".join(f"{key}: {problem}" for key, problem in problems))
     with transaction.atomic():
@@ -186,6 +187,7 @@ def question_to_dict(question: Question) -> dict:
         "key": question.key or f"q{question.pk}",
         "type": question.type,
         "difficulty": question.difficulty,
+        "skill": question.skill,
         "topics": [t.slug for t in question.topics.all()],
         "prompt": question.prompt,
         "explanation": question.explanation,

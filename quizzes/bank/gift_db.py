@@ -12,9 +12,10 @@ becomes in the bank:
 - a matching question whose left sides are exactly 1, 2, 3, ... is read back as the ordering question
   our export wrote it from;
 - a question is skipped, with the reason, when gift.py skips it (the bank's rules refuse it, such as a number
-  with more than 4 decimal places: see quizzes/bank/numbers.py), when its prompt repeats a question of the bank
-  or an earlier one of the file (check_bank's "duplicate prompt"), or when a part does not fit the database (a
-  choice over 500 characters, ...);
+  with more than 4 decimal places: see quizzes/bank/numbers.py), when it is the same question as one of the bank
+  or an earlier one of the file (same type, prompt and answers: rules.question_identity; Moodle files often hold
+  a single-answer and a multiple-answer question with one text, and both are imported), or when a part does not
+  fit the database (a choice over 500 characters, ...);
 - the import is all or nothing (one transaction); a syntax error imports nothing unless ``keep_good``.
 """
 
@@ -28,7 +29,7 @@ from django.utils.text import slugify
 
 from quizzes.bank.fixtures import question_to_dict, save_question
 from quizzes.bank.gift import GiftItem, GiftSyntaxError, export_gift, parse_gift
-from quizzes.bank.rules import duplicate_prompt_problems
+from quizzes.bank.rules import folded, question_identity
 from quizzes.models import AcceptedAnswer, Choice, MatchingPair, OrderingItem, Question, Source, Topic
 
 MAX_GIFT_BYTES = 1_000_000
@@ -185,12 +186,11 @@ def gift_import(
         report.syntax_error = error
         return report
     topics = _TopicFinder()
-    seen = list(Question.objects.bank().order_by("id").values_list("pk", "key", "prompt"))
-    earlier = [{"key": key or f"q{pk}", "prompt": prompt} for pk, key, prompt in seen]
+    earlier = _bank_identities({folded(item.question["prompt"]) for item in items if item.question})
     for item in items:
         line = _plan(item, topics, topic, earlier)
         if line.data is not None:
-            earlier.append({"key": f"at line {item.line}", "prompt": line.data["prompt"]})
+            earlier.setdefault(question_identity(line.data), f"at line {item.line}")
         report.lines.append(line)
     report.new_topics = topics.new_names
     if dry_run or not report.imported:
@@ -202,6 +202,18 @@ def gift_import(
             line.question_id = question.pk
             line.outcome = "imported"
     return report
+
+
+def _bank_identities(prompts: set[str]) -> dict[tuple, str]:
+    """The identity (rules.question_identity) of each bank question whose prompt is one of these (folded), with the
+    name the report gives it; in a fixed number of queries."""
+    rows = Question.objects.bank().order_by("id").values_list("pk", "prompt")
+    wanted = [pk for pk, prompt in rows if folded(prompt) in prompts]
+    found: dict[tuple, str] = {}
+    for question in Question.objects.filter(pk__in=wanted).with_answers().prefetch_related("topics").order_by("id"):
+        data = question_to_dict(question)
+        found.setdefault(question_identity(data), data["key"])
+    return found
 
 
 class _TopicFinder:
@@ -236,7 +248,7 @@ class _TopicFinder:
         return self.known
 
 
-def _plan(item: GiftItem, topics: _TopicFinder, extra_topic: Topic | None, earlier: list[dict]) -> ImportLine:
+def _plan(item: GiftItem, topics: _TopicFinder, extra_topic: Topic | None, earlier: dict[tuple, str]) -> ImportLine:
     """The ImportLine for one parsed question, with the dict save_question will get when it is imported."""
     if item.status != "imported":
         return ImportLine(item.line, "skipped", reason=item.reason, title=item.title)
@@ -283,18 +295,29 @@ def _database_problem(question: dict) -> str:
     return ""
 
 
-def _duplicate_problem(question: dict, earlier: list[dict]) -> str:
-    problems = duplicate_prompt_problems([*earlier, {"key": "\0this", "prompt": question["prompt"]}])
-    return next((problem for key, problem in problems if key == "\0this"), "")
+def _duplicate_problem(question: dict, earlier: dict[tuple, str]) -> str:
+    same = earlier.get(question_identity(question))
+    return f"duplicate: same type, prompt and answers as question {same}" if same else ""
 
 
 # ------------------------------------------------------------------------------------------- export
 
 
-def questions_for_export(*, source: Source | None = None, topic: Topic | None = None, owner=None) -> QuerySet[Question]:
-    """The published bank questions, or a teacher's own questions when `owner` is given, of one source document or
-    topic when given."""
-    questions = Question.objects.filter(owner=owner) if owner is not None else Question.objects.bank().published()
+EXPORT_STATUSES = ("published", "draft", "all")
+
+
+def questions_for_export(
+    *, source: Source | None = None, topic: Topic | None = None, owner=None, status: str | None = None
+) -> QuerySet[Question]:
+    """The bank's questions of a status ("published", "draft" or "all"; by default published), or a teacher's own
+    questions when `owner` is given (by default all of them), of one source document or topic when given. Drafts
+    too, so that questions just imported (drafts) can be written out again."""
+    if status is not None and status not in EXPORT_STATUSES:
+        raise ValueError(f"Unknown status {status!r}: use one of {', '.join(EXPORT_STATUSES)}.")
+    questions = Question.objects.filter(owner=owner) if owner is not None else Question.objects.bank()
+    status = status or ("all" if owner is not None else "published")
+    if status != "all":
+        questions = questions.filter(status=status)
     if source is not None:
         questions = questions.filter(citations__source=source)
     if topic is not None:

@@ -55,6 +55,19 @@ def describe_answer(question, answer) -> str:
     return question_type(question.type).describe(question, answer)
 
 
+def answer_lines(question, answer, *, mark: bool = False):
+    """The student's answer one line a part, marked right or wrong when ``mark`` (quizzes.bank.types.base.AnswerLine);
+    None for an answer of one part, or no answer."""
+    if answer is None:
+        return None
+    return question_type(question.type).answer_lines(question, answer, mark=mark)
+
+
+def correct_answer_lines(question):
+    """The right answer one line a part; None for an answer of one part."""
+    return question_type(question.type).answer_lines(question)
+
+
 @dataclass
 class QuestionPreview:
     """A question shown with no answer behind it: what the question templates read from a card (presentation,
@@ -70,3 +83,7 @@ class QuestionPreview:
     @property
     def correct_answer(self) -> str:
         return self.question.correct_answer_text()
+
+    @property
+    def correct_answer_lines(self):
+        return correct_answer_lines(self.question)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from quizzes.bank.numbers import QUESTION_POINTS, NotANumber, NumberOutOfRange, read_number, shown
@@ -29,6 +30,8 @@ TOPICS = (
     "arguments",
     "historiography",
 )
+# The historical thinking skill a question practises (Question.Skill; tests check the two agree).
+SKILLS = ("close_reading", "sourcing", "corroboration", "contextualisation", "chronology")
 MAX_QUOTE_WORDS = 30
 
 
@@ -61,10 +64,14 @@ def question_problems(
     *,
     require_evidence: bool = True,
     known_topics=TOPICS,
+    require_skill: bool | None = None,
 ) -> list[str]:
     """Every problem with one question, as short sentences; an empty list means it is sound.
 
     ``source_texts`` maps a source file name to its text; when given, each quote must stand in it.
+    ``require_skill``: whether a missing skill is a problem; by default only for a published question that must
+    cite evidence (a published bank question). The fixtures require it of every question; teachers' own drafts
+    and GIFT imports may leave it blank.
     """
     problems: list[str] = []
     qtype = question.get("type")
@@ -81,10 +88,21 @@ def question_problems(
     unknown_topics = [t for t in question.get("topics") or [] if t not in known_topics]
     if unknown_topics:
         problems.append(f"unknown topics {', '.join(map(str, unknown_topics))}")
+    if require_skill is None:
+        require_skill = published and require_evidence
+    problems += _skill_problems(question.get("skill"), required=require_skill)
     problems += _points_problems(question.get("points", 1))
     problems += _citation_problems(question, source_texts, published and require_evidence)
     problems += REGISTRY[qtype].problems(question)
     return problems
+
+
+def _skill_problems(skill: object, *, required: bool) -> list[str]:
+    if skill in (None, ""):
+        return [f"has no skill (one of {', '.join(SKILLS)})"] if required else []
+    if skill not in SKILLS:
+        return [f"unknown skill {shown(skill)}: use one of {', '.join(SKILLS)}"]
+    return []
 
 
 def _points_problems(points: object) -> list[str]:
@@ -125,12 +143,21 @@ def _citation_problems(question: dict, source_texts: dict[str, str] | None, requ
     return problems
 
 
+def folded(text: object) -> str:
+    """Text as duplicates are compared: case, spacing and punctuation aside."""
+    return re.sub(r"\W+", " ", str(text or "")).strip().lower()
+
+
 def duplicate_prompt_problems(questions: list[dict]) -> list[tuple[str, str]]:
-    """(key, problem) for every question whose prompt repeats an earlier one's."""
+    """(key, problem) for every published question whose prompt repeats an earlier published one's. Drafts are left
+    out: a Moodle file may hold a single-answer and a multiple-answer question with the same text, and both are
+    imported (quizzes.bank.gift_db); the second must be reworded before it is published."""
     seen: dict[str, str] = {}
     problems = []
     for question in questions:
-        prompt = re.sub(r"\W+", " ", str(question.get("prompt") or "")).strip().lower()
+        if question.get("status", "published") != "published":
+            continue
+        prompt = folded(question.get("prompt"))
         key = str(question.get("key"))
         if prompt and prompt in seen:
             problems.append((key, f"duplicate prompt: same as question {seen[prompt]}"))
@@ -139,16 +166,48 @@ def duplicate_prompt_problems(questions: list[dict]) -> list[tuple[str, str]]:
     return problems
 
 
+def _number_identity(value: object) -> str:
+    try:
+        return f"{Decimal(str(value)).normalize():f}"
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
+def question_identity(question: dict) -> tuple:
+    """What makes two questions (dict form) the same question: their type, prompt and answers, compared as
+    duplicate prompts are (case, spacing and punctuation aside), choices and pairs in any order, ordering items in
+    theirs. Moodle's own files hold questions with one text and different types or answers; those differ here."""
+    number = question.get("number")
+    return (
+        question.get("type"),
+        folded(question.get("prompt")),
+        tuple(sorted((folded(c.get("text")), bool(c.get("correct"))) for c in question.get("choices") or [])),
+        question.get("answer"),
+        tuple(sorted(folded(a) for a in question.get("accepted") or [])),
+        None if number is None else _number_identity(number),
+        _number_identity(question.get("tolerance") or 0),
+        tuple(folded(item) for item in question.get("items") or []),
+        tuple(sorted((folded(p[0]), folded(p[1])) for p in question.get("pairs") or [] if len(p) == 2)),
+    )
+
+
 def load_source_texts(directory: Path) -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(Path(directory).glob("*.txt"))}
 
 
 def bank_problems(
-    questions: list[dict], source_texts: dict[str, str] | None = None, known_topics=TOPICS
+    questions: list[dict],
+    source_texts: dict[str, str] | None = None,
+    known_topics=TOPICS,
+    *,
+    require_skill: bool | None = None,
 ) -> list[tuple[str, str]]:
-    """(key, problem) for every problem in a whole bank."""
+    """(key, problem) for every problem in a whole bank. ``require_skill``: see question_problems (the fixture
+    files pass True: every question in them names its skill)."""
     problems = [
-        (str(q.get("key")), p) for q in questions for p in question_problems(q, source_texts, known_topics=known_topics)
+        (str(q.get("key")), p)
+        for q in questions
+        for p in question_problems(q, source_texts, known_topics=known_topics, require_skill=require_skill)
     ]
     keys = [str(q.get("key")) for q in questions]
     problems += [(k, "key is used by more than one question") for k in sorted({k for k in keys if keys.count(k) > 1})]
@@ -166,7 +225,7 @@ def _main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     questions = [q for f in args.files for q in yaml.safe_load(f.read_text(encoding="utf-8")) or []]
     texts = load_source_texts(args.sources) if args.sources else None
-    problems = bank_problems(questions, texts)
+    problems = bank_problems(questions, texts, require_skill=True)
     for key, problem in problems:
         print(f"{key}: {problem}")
     print(f"{len(questions)} questions, {len(problems)} problems")

@@ -23,7 +23,7 @@ from django.utils import timezone
 from quizzes.attempts.content import with_content
 from quizzes.bank.answers import answer_from_json
 from quizzes.bank.grading import normalise_text
-from quizzes.bank.presentation import Presentation, describe_answer, present
+from quizzes.bank.presentation import Presentation, answer_lines, correct_answer_lines, describe_answer, present
 from quizzes.bank.types import question_type
 from quizzes.bank.types.base import TypedAnswer
 from quizzes.classroom.models import normalise_join_code
@@ -192,6 +192,7 @@ class ProjectorState:
     common_wrong_answers: list[RevealCount] = field(default_factory=list)
     most_chosen_wrong: RevealCount | None = None
     correct_answer_text: str = ""
+    correct_answer_lines: list | None = None  # ordering and matching: one line a part
     explanation: str = ""
     passage: Citation | None = None
     leaderboard: list[LeaderboardRow] = field(default_factory=list)
@@ -248,6 +249,7 @@ def projector_state(session: LiveSession, now=None) -> ProjectorState:
                 state.reveal_counts, state.common_wrong_answers, kind.is_choice
             )
             state.correct_answer_text = question.correct_answer_text()
+            state.correct_answer_lines = correct_answer_lines(question)
             state.explanation = question.explanation
             state.passage = _passage(question)
     if session.show_leaderboard and session.state in (State.REVEAL, State.ENDED):
@@ -266,11 +268,13 @@ class PhoneState:
     presentation: Presentation | None = None
     my_answer: LiveAnswer | None = None
     my_answer_text: str = ""
+    my_answer_lines: list | None = None  # ordering and matching: one line a part, marked only after the reveal
     score: Decimal = Decimal(0)
     seconds_left: int | None = None
     is_correct: bool | None = None
     points: Decimal | None = None
     correct_answer_text: str = ""
+    correct_answer_lines: list | None = None
     explanation: str = ""
     passage: Citation | None = None
 
@@ -309,6 +313,7 @@ def fill_question(state: PhoneState, session: LiveSession, current: LiveQuestion
     state.presentation = live_presentation(session, question)
     if session.state == State.REVEAL:
         state.correct_answer_text = question.correct_answer_text()
+        state.correct_answer_lines = correct_answer_lines(question)
         state.explanation = question.explanation
         state.passage = _passage(question)
 
@@ -316,7 +321,9 @@ def fill_question(state: PhoneState, session: LiveSession, current: LiveQuestion
 def fill_mine(state: PhoneState, question, my_answer: LiveAnswer | None, session: LiveSession) -> None:
     """A player's own answer to the question on screen: its text, and its grade only after the reveal."""
     if my_answer is not None:
-        state.my_answer_text = describe_answer(question, answer_from_json(question.type, my_answer.answer))
+        answer = answer_from_json(question.type, my_answer.answer)
+        state.my_answer_text = describe_answer(question, answer)
+        state.my_answer_lines = answer_lines(question, answer, mark=session.state == State.REVEAL)
         if session.state != State.REVEAL:
             # Nothing of the grade before the reveal.
             my_answer.is_correct = None

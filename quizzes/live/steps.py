@@ -97,7 +97,7 @@ def render_score(mine: Mine) -> str:
 
 
 def render_verdict(shared: PhoneState, mine: Mine) -> str:
-    state = replace(shared, my_answer=None, my_answer_text="")
+    state = replace(shared, my_answer=None, my_answer_text="", my_answer_lines=None)
     fill_mine(state, shared.question.question, mine.answer, shared.session)
     return get_template(VERDICT).render({"state": state})
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from quizzes.attempts.skills import SkillResult
 from quizzes.attempts.terms import after_due_unlocked
 from quizzes.bank.answers import answer_from_json
 from quizzes.bank.types import question_type
@@ -35,6 +36,7 @@ from quizzes.models import Assignment, Attempt, Classroom, Enrollment, Question,
 from quizzes.permissions import review_visible
 from quizzes.scores import arithmetic as scores
 from quizzes.scores.arithmetic import AttemptFacts, Counted
+from quizzes.scores.skills import class_skills, own_skills_by_class
 from quizzes.spreadsheet import csv_text
 
 # An attempt's percent computed by the database (its state too: AttemptQuerySet.with_state), so that thousands of
@@ -316,6 +318,7 @@ class StudentRecord:
     classroom: Classroom
     enrollment: Enrollment
     assignments: list[RecordAssignment]
+    skills: list[SkillResult] = field(default_factory=list)  # the class's and the student's, over every assignment
 
     @property
     def student(self) -> User:
@@ -362,6 +365,7 @@ def student_record(classroom: Classroom, student_pk: int) -> StudentRecord:
             )
             for a in assignments
         ],
+        skills=class_skills(classroom.pk, student_id=student_pk),
     )
 
 
@@ -423,6 +427,7 @@ class AssignmentResults:
     median_minutes: float | None
     questions: list[QuestionStats]
     analysed: int
+    skills: list[SkillResult] = field(default_factory=list)
 
     @cached_property
     def bins(self) -> list[scores.Bin]:
@@ -543,6 +548,7 @@ def assignment_results(assignment: Assignment, now=None) -> AssignmentResults:
         median_minutes=scores.median(minutes),
         questions=stats,
         analysed=len(latest),
+        skills=class_skills(assignment.classroom_id, assignment_id=assignment.pk),
     )
 
 
@@ -608,6 +614,7 @@ class HistoryClass:
     classroom: Classroom
     left: bool
     assignments: list[HistoryAssignment]
+    skills: list[SkillResult] = field(default_factory=list)  # the student's own, over the results they may see
 
 
 def _class_medians(assignments: list[Assignment]) -> dict[int, tuple[int | None, int]]:
@@ -629,8 +636,8 @@ def _class_medians(assignments: list[Assignment]) -> dict[int, tuple[int | None,
 
 
 def student_history(student: User, now=None) -> list[HistoryClass]:
-    """The student's own attempts grouped by class and assignment, in 3 queries however many there are, and one
-    more when a submitted attempt waits for feedback after the due date (terms.after_due_unlocked, for all of them
+    """The student's own attempts grouped by class and assignment, with their own results per skill, in 4 queries
+    however many there are, and one more when a submitted attempt waits for feedback after the due date (terms.after_due_unlocked, for all of them
     at once).
 
     Scores follow each assignment's feedback policy; a class median shows only once the due date has passed,
@@ -689,4 +696,18 @@ def student_history(student: User, now=None) -> list[HistoryClass]:
                 median_state=state,
             )
         )
+    skills = own_skills_by_class(_latest_visible(classes.values()))
+    for group in classes.values():
+        group.skills = skills.get(group.classroom.pk, [])
     return list(classes.values())
+
+
+def _latest_visible(classes) -> list[int]:
+    """Each assignment's latest submitted attempt whose results the student may see: what their skills count."""
+    latest = []
+    for group in classes:
+        for item in group.assignments:
+            shown = [a.attempt for a in item.attempts if a.visible and a.attempt.is_submitted]
+            if shown:
+                latest.append(max(shown, key=lambda attempt: attempt.number).pk)
+    return latest

@@ -299,3 +299,21 @@ def test_ids_too_large_for_the_database_are_refused_politely(school, teacher_cli
     # reverse() cannot write such an id: <id:...> in the URL patterns matches none (quizzes/converters.py).
     assert teacher_client.get(f"/teach/questions/{10**30}/edit/").status_code == 404
     assert teacher_client.post(f"/teach/questions/{10**30}/duplicate/").status_code == 404
+
+
+def test_a_teacher_picks_the_skill_of_their_question_and_sees_it_when_editing(school, teacher_client):
+    response = teacher_client.post(reverse("question_create"), form_data("ordering", skill="chronology"))
+    assert response.status_code == 302
+    question = Question.objects.get(owner=school.teacher)
+    assert question.skill == "chronology"
+    page = text_of(teacher_client.get(reverse("question_edit", args=[question.pk])))
+    assert '<option value="chronology" selected>Chronology</option>' in page
+
+
+def test_a_teacher_may_leave_the_skill_unset_but_not_invent_one(school, teacher_client):
+    assert teacher_client.post(reverse("question_create"), form_data("single")).status_code == 302
+    assert Question.objects.get(owner=school.teacher).skill == ""
+    response = teacher_client.post(reverse("question_create"), form_data("true_false", skill="memory"))
+    assert response.status_code == 422
+    assert "Select a valid choice" in text_of(response)
+    assert Question.objects.filter(owner=school.teacher).count() == 1

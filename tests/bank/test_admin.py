@@ -74,6 +74,7 @@ def change_page_data(client, question: Question) -> dict:
     [
         ("question", ""),
         ("question", "?type__exact=single&status__exact=published&difficulty__exact=1&owned=bank"),
+        ("question", "?skill__exact=corroboration"),
         ("question", "?source=none"),
         ("question", "?owned=teachers&q=Central"),
         ("source", "?q=Figes"),
@@ -235,6 +236,7 @@ def add_ordering_data(items: list[str]) -> dict:
         "prompt": "Put these in order.",
         "explanation": "Kornilov came first.",
         "difficulty": "2",
+        "skill": "chronology",
         "status": "published",
         "points": "1",
         "tolerance": "0",
@@ -256,6 +258,16 @@ def test_a_sound_new_ordering_question_is_added(admin_client):
     assert response.status_code == 302
     question = Question.objects.get()
     assert [i.text for i in question.ordering_items.all()] == ["Kornilov", "10 October", "25 October"]
+    assert question.skill == "chronology"
+
+
+def test_a_published_bank_question_without_a_skill_is_refused_and_a_draft_is_not(admin_client):
+    data = add_ordering_data(["Kornilov", "10 October", "25 October"]) | {"skill": ""}
+    assert "has no skill" in text(admin_client.post(admin_url("question_add"), data))
+    assert not Question.objects.exists()
+    response = admin_client.post(admin_url("question_add"), data | {"status": "draft"})
+    assert response.status_code == 302
+    assert Question.objects.get().skill == ""
 
 
 def test_a_new_ordering_question_with_two_items_is_refused_and_nothing_is_created(admin_client):

@@ -69,9 +69,11 @@ def test_export_bank_jsonl_has_the_documented_keys(bank):
         "explanation",
         "topics",
         "difficulty",
+        "skill",
         "status",
     }
     assert all(keys <= set(row) for row in rows)
+    assert {row["skill"] for row in rows} <= set(Question.Skill.values)  # every bank question has one
     by_type = {row["type"]: row for row in rows}
     assert by_type["true_false"]["answer"] in ("True", "False")
     assert " > " in by_type["ordering"]["answer"]

@@ -139,13 +139,37 @@ def test_dry_run_with_keep_good_still_writes_nothing(db, tmp_path):
     assert not Question.objects.exists()
 
 
-def test_a_prompt_already_in_the_bank_or_earlier_in_the_file_is_skipped(db, tmp_path):
-    bank = factories.QuestionFactory(prompt="Who wrote the April Theses?")
-    text = "Who wrote the April Theses?{=Lenin ~Trotsky}\n\nWho chaired the MRC?{=Trotsky}\n\nWho chaired the MRC?{=Trotsky}\n"
+def test_a_question_already_in_the_bank_or_earlier_in_the_file_is_skipped(db, tmp_path):
+    bank = factories.QuestionFactory(prompt="Who wrote the April Theses?", with_parts=False)
+    factories.ChoiceFactory(question=bank, text="Trotsky", position=0)
+    factories.ChoiceFactory(question=bank, text="Lenin", is_correct=True, position=1)
+    text = (
+        "Who wrote the April Theses?{=lenin ~Trotsky.}\n\n"  # case and punctuation aside, the bank's question
+        "Who chaired the MRC?{=Trotsky}\n\nWho chaired the MRC?{=Trotsky}\n"
+    )
     output = run("import_gift", gift_file(tmp_path, text))
-    assert f"line 1: skipped: duplicate prompt: same as question {bank.key}" in output
-    assert "line 5: skipped: duplicate prompt: same as question at line 3" in output
+    assert f"line 1: skipped: duplicate: same type, prompt and answers as question {bank.key}" in output
+    assert "line 5: skipped: duplicate: same type, prompt and answers as question at line 3" in output
     assert Question.objects.count() == 2
+
+
+def test_a_question_with_the_same_prompt_but_another_type_or_answer_is_imported(db, tmp_path):
+    bank = factories.QuestionFactory(prompt="Who opposed the rising in print?", with_parts=False)
+    factories.ChoiceFactory(question=bank, text="Kamenev", is_correct=True)
+    factories.ChoiceFactory(question=bank, text="Trotsky")
+    factories.CitationFactory(question=bank)
+    text = (
+        "Who opposed the rising in print?{=Kamenev ~Trotsky ~Lenin}\n\n"  # another choice
+        "Who opposed the rising in print?{~%50%Kamenev ~%50%Zinoviev ~%-100%Trotsky}\n\n"  # multiple answers
+        "Who opposed the rising in print?{=Kamenev =Kamenev and Zinoviev}\n\n"  # short answer
+        "Who opposed the rising in print?{=Kamenev ~Trotsky ~Lenin}\n"  # the first again
+    )
+    output = run("import_gift", gift_file(tmp_path, text))
+    assert "3 imported, 1 skipped" in output
+    assert "line 7: skipped: duplicate: same type, prompt and answers as question at line 1" in output
+    drafts = Question.objects.filter(status="draft").order_by("id")
+    assert [q.type for q in drafts] == ["single", "multiple", "short_text"]
+    assert "0 problems" in run("check_bank")  # drafts sharing a prompt are not a problem until published
 
 
 def test_importing_the_same_file_twice_adds_nothing_the_second_time(db, tmp_path):
@@ -306,9 +330,9 @@ def bank_of_every_type() -> list[Question]:
 
 
 def comparable(question: Question) -> dict:
-    """question_to_dict without what a GIFT round trip cannot keep: key, status and the citations' quotes."""
+    """question_to_dict without what a GIFT round trip cannot keep: key, status, skill and the citations' quotes."""
     data = question_to_dict(Question.objects.with_answers().prefetch_related("topics").get(pk=question.pk))
-    return {name: value for name, value in data.items() if name not in ("key", "status", "citations")}
+    return {name: value for name, value in data.items() if name not in ("key", "status", "skill", "citations")}
 
 
 def test_round_trip_through_the_database_keeps_every_type(db):
@@ -341,19 +365,20 @@ def test_round_trip_of_one_question_by_the_commands(db, tmp_path, qtype):
 # ------------------------------------------------------------------------------- the shared files
 
 # (imported, skipped) for each file read alone into an empty bank. The skipped ones are what gift.py skips
-# (an essay, a description) and repeated prompts: Moodle's examples ask about Grant's tomb in many ways.
+# (an essay, a description) and repeats: a question of the same type with the same prompt and answers as an earlier
+# one. Moodle's examples ask about Grant's tomb in many ways; those with other types or answers are kept.
 SHARED_COUNTS = {
     "GIFT-grammar-PEG.js__escapeAll.gift": (1, 0),
+    # Lines 11 and 19 repeat lines 7 and 3; line 13 asks line 9's question with another answer and tolerance.
+    "GIFT-grammar-PEG.js__numerical1.gift": (8, 2),
     "GIFT-grammar-PEG.js__multiLineFeedback1.gift": (2, 0),
-    # Three prompts repeat earlier ones (the same question with other answers).
-    "GIFT-grammar-PEG.js__numerical1.gift": (7, 3),
-    # 23 of the 43 repeat an earlier prompt.
-    "moodle__examples.txt": (20, 23),
+    # 17 of the 43 repeat an earlier question: the second copy of the examples (lines 167-175), {F} and {FALSE}, ...
+    "moodle__examples.txt": (26, 17),
     "moodle__questions_in_category.gift.txt": (4, 0),
-    # An essay, a description, 3.14159 (more decimals than we keep) and three repeated prompts.
-    "pygiftparser__gift_file_categories.txt": (13, 6),
-    # One repeated prompt.
-    "pygiftparser__test5.txt": (39, 1),
+    # An essay, a description and 3.14159 (more decimals than we keep); its three Grant's birth years differ.
+    "pygiftparser__gift_file_categories.txt": (16, 3),
+    # Lines 248 and 256 share a prompt but have different right answers.
+    "pygiftparser__test5.txt": (40, 0),
 }
 
 
@@ -379,3 +404,53 @@ def test_shared_category_file_files_its_questions_under_a_new_topic(db):
     topic = Topic.objects.get()
     assert (topic.slug, topic.name) == ("default-for-new-features", "Default for New Features")
     assert topic.questions.count() == 4
+
+
+@needs_shared_gift
+def test_moodles_examples_keep_each_type_asked_with_the_same_text(db):
+    output = run("import_gift", str(SHARED_GIFT / "moodle__examples.txt"))
+    grant = Question.objects.filter(prompt="Who's buried in Grant's tomb?").order_by("id")
+    assert [q.type for q in grant] == ["single", "short_text"]  # lines 8 and 14; their later copies skipped
+    japan = Question.objects.filter(prompt__startswith="Japanese characters originally").order_by("id")
+    assert [q.type for q in japan] == ["single", "short_text"]
+    assert Question.objects.filter(prompt__startswith="What two people are entombed", type="multiple").count() == 1
+    assert "line 136: skipped: duplicate: same type, prompt and answers as question at line 130" in output
+    born = Question.objects.filter(prompt__startswith="When was Ulysses S. Grant born?").order_by("id")
+    assert [(q.number, q.tolerance) for q in born] == [(Decimal(1822), Decimal(1)), (Decimal(1822), 0), (1822, 5)]
+
+
+@needs_shared_gift
+def test_importing_a_shared_file_twice_adds_nothing_the_second_time(db):
+    path = str(SHARED_GIFT / "pygiftparser__test5.txt")
+    run("import_gift", path)
+    assert "0 imported, 40 skipped" in run("import_gift", path)
+    assert Question.objects.count() == 40
+
+
+@needs_shared_gift
+@pytest.mark.parametrize("name", ["moodle__examples.txt", "pygiftparser__gift_file_categories.txt"])
+def test_imported_drafts_can_be_exported_with_status_draft_and_come_back_the_same(db, tmp_path, name):
+    run("import_gift", str(SHARED_GIFT / name))
+    imported = sorted((comparable(q) for q in Question.objects.all()), key=repr)
+    assert run("export_gift") == ""  # published only, by default: these are drafts
+    text = run("export_gift", "--status", "draft")
+    assert text.count("::") // 2 == len(imported)  # each titled
+    Question.objects.all().delete()
+    (tmp_path / "again.gift").write_text(text, encoding="utf-8")
+    output = run("import_gift", str(tmp_path / "again.gift"))
+    assert f"{len(imported)} imported, 0 skipped" in output
+    assert sorted((comparable(q) for q in Question.objects.all()), key=repr) == imported
+
+
+def test_export_gift_status_chooses_published_drafts_or_all(db):
+    published = factories.QuestionFactory(prompt="Who chaired the MRC?")
+    draft = factories.QuestionFactory(prompt="Who wrote the April Theses?", status="draft")
+    factories.QuestionFactory(prompt="A teacher's own draft", status="draft", owner=factories.TeacherFactory())
+    assert published.prompt in run("export_gift") and draft.prompt not in run("export_gift")
+    only_drafts = run("export_gift", "--status", "draft")
+    assert draft.prompt in only_drafts and published.prompt not in only_drafts
+    everything = run("export_gift", "--status", "all")
+    assert draft.prompt in everything and published.prompt in everything
+    assert "A teacher's own draft" not in everything  # the shared bank only
+    with pytest.raises(CommandError, match="invalid choice: 'mine'"):
+        run("export_gift", "--status", "mine")

@@ -202,6 +202,42 @@ def test_login_and_signup_pages_are_accessible_in_light_and_dark(live_server, sc
         assert_accessible(page, f"feedback ({scheme})")
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_wrong_ordering_and_matching_feedback_reads_as_a_list_on_a_phone(live_server, school, browser_context, scheme):
+    source = school.questions["ordering"].citations.get().source
+    source.standpoint = "A liberal historian, writing for general readers."
+    source.save()
+    page = browser_context(width=390, height=844).new_page()
+    page.emulate_media(color_scheme=scheme)
+    log_in(page, live_server, "sasha")
+    page.get_by_role("button", name=re.compile("Start|Continue")).click()
+    expect(page.get_by_text("Question 1 of 7")).to_be_visible()
+    for position, qtype in ((6, "ordering"), (7, "matching")):
+        page.goto(page.url.split("?")[0] + f"?q={position}")
+        settled(page)
+        card = page.locator("#quiz-card")
+        if qtype == "ordering":  # the last two swapped
+            for label, item in zip(
+                ["First (earliest)", "Number 2", "Last (latest)"],
+                ["Kornilov affair", "16 October meeting", "10 October meeting"],
+                strict=True,
+            ):
+                card.get_by_label(label).select_option(label=item)
+        else:  # Kamenev and Trotsky swapped
+            card.get_by_label("Lenin").select_option(label="called for a rising")
+            card.get_by_label("Kamenev").select_option(label="chaired the MRC")
+            card.get_by_label("Trotsky").select_option(label="opposed it in print")
+        page.get_by_role("button", name="Check answer").click()
+        lines = page.locator("#quiz-card .answer-lines > li")
+        expect(lines).to_have_count(3)
+        expect(lines.nth(0)).to_contain_text("Right")
+        expect(lines.nth(1)).to_contain_text("Wrong")
+        expect(lines.nth(1)).to_contain_text("Belongs in place 3" if qtype == "ordering" else "Right match: opposed")
+        expect(page.locator("#quiz-card .source-card")).to_contain_text("Who is speaking: A liberal historian")
+        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        assert_accessible(page, f"{qtype} feedback ({scheme})")
+
+
 def test_the_accessibility_check_does_catch_violations(page):
     page.set_content("<html><body><img src='x.png'><input type='text'></body></html>")
     with pytest.raises(AssertionError, match="image-alt"):

@@ -177,3 +177,32 @@ def test_reading_a_step_takes_the_same_queries_for_any_class_size(room, school, 
 )
 def test_which_changes_are_steps(shown, now, kind):
     assert steps.step_kind(shown, now) == kind
+
+
+def test_the_reveal_of_a_matching_question_carries_each_players_own_marked_list(room, school):
+    session, players = room
+    for _ in range(6):
+        services.live_open_next(session=LiveSession.objects.get(pk=session.pk), by=school.teacher)
+        services.live_reveal(session=LiveSession.objects.get(pk=session.pk), by=school.teacher)
+    services.live_open_next(session=LiveSession.objects.get(pk=session.pk), by=school.teacher)  # matching, 7th
+
+    async def scenario():
+        await sync_to_async(answer)(players[0], right=False)
+        _, sasha = await open_stream(async_client_for(school.student), session)
+        _, misha = await open_stream(async_client_for(school.classmate), session)
+        current = (await sync_to_async(LiveSession.objects.get)(pk=session.pk)).version
+        assert await sasha.next_event() == event(current)
+        assert await misha.next_event() == event(current)
+        await sync_to_async(services.live_reveal)(session=session, by=school.teacher)
+        _, wrong = step_region(await sasha.next_event())
+        _, silent = step_region(await misha.next_event())
+        await sasha.close()
+        await misha.close()
+        return wrong, silent
+
+    wrong, silent = async_to_sync(scenario)()
+    assert wrong.count("<strong>Wrong</strong>") == 3 and wrong.count("Right match:") == 3
+    assert '<ul class="answer-lines"' in silent and "<strong>Wrong</strong>" not in silent  # the right answer
+    now = LiveSession.objects.get(pk=session.pk)
+    assert same_html(wrong, fetched_region(school.student, now))
+    assert same_html(silent, fetched_region(school.classmate, now))

@@ -507,3 +507,27 @@ def test_the_phone_is_not_redrawn_for_the_version_it_already_shows(client, db):
     assert client.get(url, {"seen": current}, headers={"HX-Request": "true"}).status_code == 204
     assert client.get(url, {"seen": current - 1}, headers={"HX-Request": "true"}).status_code == 200
     assert client.get(url, {"seen": current}).status_code == 200  # a full page is always drawn
+
+
+def test_a_matching_question_reads_as_a_list_on_the_phone_and_the_projector_with_who_is_speaking(school):
+    source = school.questions["matching"].citations.get().source
+    source.standpoint = "A liberal historian, writing for a general audience."
+    source.save()
+    session = start(school)
+    player = joined(session, school.student)
+    teacher, phone = client_for(school.teacher), client_for(school.student)
+    for _ in range(6):
+        control(teacher, session, "open_next")
+        control(teacher, session, "reveal")
+    control(teacher, session, "open_next")  # the matching question, last in the set
+    phone.post(reverse("live_answer", args=[session.pk]), answer_form(player, right=False))
+    locked = text_of(phone.get(reverse("live_play", args=[session.pk]), headers=HTMX))
+    assert '<ul class="answer-lines"' in locked
+    assert "Right match" not in locked and "<strong>Wrong</strong>" not in locked  # nothing before the reveal
+    assert "Who is speaking" not in locked
+    projector = text_of(control(teacher, session, "reveal", htmx=True))
+    assert '<ul class="answer-lines"' in projector and "Lenin = called for a rising |" not in projector
+    assert "Who is speaking:</strong> A liberal historian" in projector
+    revealed = text_of(phone.get(reverse("live_play", args=[session.pk]), headers=HTMX))
+    assert revealed.count("<strong>Wrong</strong>") == 3 and revealed.count("Right match:") == 3
+    assert "Who is speaking:</strong> A liberal historian" in revealed

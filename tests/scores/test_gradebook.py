@@ -421,7 +421,7 @@ def test_student_record_queries_are_constant(school, teacher_client, django_asse
         extra = factories.AssignmentFactory(classroom=school.classroom)
         attempt(school.student, extra, score=n)
     url = reverse("student_record", args=[school.classroom.pk, school.student.pk])
-    with django_assert_num_queries(6):  # session, user, class, enrollment, assignments, attempts
+    with django_assert_num_queries(7):  # session, user, class, enrollment, assignments, attempts, skills
         teacher_client.get(url)
 
 

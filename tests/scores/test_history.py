@@ -177,7 +177,7 @@ def test_class_median_counts_only_students_in_the_class_now(school, student_clie
 # -- Query counts -----------------------------------------------------------------------------------------------------------
 
 
-HISTORY_QUERIES = 5  # session, user, my attempts, classes I left, class attempts for the medians
+HISTORY_QUERIES = 6  # session, user, my attempts, classes I left, class attempts for the medians, my skills
 
 
 def test_history_queries_do_not_grow(school, student_client, django_assert_num_queries):

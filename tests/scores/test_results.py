@@ -214,7 +214,7 @@ def test_the_poll_sees_new_submissions(class_results, teacher_client):
 # -- Query counts ---------------------------------------------------------------------------------------------------------
 
 
-RESULTS_QUERIES = 8  # session, user, assignment, class size, attempts, responses, questions, choices
+RESULTS_QUERIES = 9  # session, user, assignment, class size, attempts, responses, questions, choices, skills
 
 
 def test_results_queries_do_not_grow_with_the_class(class_results, teacher_client, django_assert_num_queries):

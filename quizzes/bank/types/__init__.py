@@ -10,7 +10,8 @@ Each module holds one QuestionType subclass (see base.py for what a type provide
   as the template's values (``form_values``);
 - how a posted answer is read (``parse``, raising AnswerError with a message for the student), stored
   (``to_json``/``from_json``), graded (``fraction``: pure, called by quizzes/bank/grading.py) and told in words
-  (``describe``, ``correct_answer_text``);
+  (``describe``, ``correct_answer_text``, and ``answer_lines`` for an answer of several parts: one line a part,
+  marked right or wrong, for feedback that reads well on a phone);
 - the builder's description and time estimate (``description``, ``seconds``) and, for choice types, the
   results page's count of each option (``is_choice``, ``choice_tally``).
 

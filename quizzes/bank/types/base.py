@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 MAX_TEXT_ANSWER = 500
@@ -32,6 +33,19 @@ def pick(value: str | None, options: list, what: str):
     if not 0 <= number < len(options):
         raise AnswerError(f"That {what} is not one of this question's options.")
     return options[number]
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    """One line of an answer made of parts (a matching pair, an ordering item), for a list that reads well on a
+    phone. ``label``: what the line is about (a left side, "1."); ``text``: what was put there. ``right``: None when
+    the line is not marked, else whether it is right; ``correct``: beside a wrong line, in words, what is right
+    ("Right match: ...", "Belongs in place 3"); empty on a right or unmarked line."""
+
+    label: str
+    text: str
+    right: bool | None = None
+    correct: str = ""
 
 
 class QuestionType:
@@ -112,6 +126,12 @@ class QuestionType:
     def describe(self, question, answer) -> str:
         """The student's answer in words, for feedback and results."""
         return str(answer)
+
+    def answer_lines(self, question, answer=None, *, mark: bool = False) -> list[AnswerLine] | None:
+        """An answer made of parts as one line a part (the right answer when answer is None); with ``mark``, each
+        line right or wrong, with the right part beside a wrong one in words ("Right match: ...", "Belongs in
+        place 3"). None for types whose answer is one thing."""
+        return None
 
     def to_json(self, answer):
         """The answer as Response.answer stores it."""

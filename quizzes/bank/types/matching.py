@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from quizzes.bank.types.base import AnswerError, QuestionType, collapse_whitespace, pick
+from quizzes.bank.types.base import AnswerError, AnswerLine, QuestionType, collapse_whitespace, pick
 from quizzes.bank.types.ordering import sequence_problems
+
+
+def _lead(left: str) -> str:
+    """A left side leading its match on one line: "Lenin:" (a side ending in punctuation keeps its own)."""
+    return left if left.rstrip()[-1:] in ":?!." else f"{left}:"
 
 
 class Matching(QuestionType):
@@ -79,6 +84,29 @@ class Matching(QuestionType):
     def describe(self, question, answer) -> str:
         rights = {p.id: p.right for p in question.matching_pairs.all()}
         return " | ".join(f"{p.left} = {rights.get(answer.get(p.id), '?')}" for p in question.matching_pairs.all())
+
+    def answer_lines(self, question, answer=None, *, mark: bool = False) -> list[AnswerLine]:
+        pairs = list(question.matching_pairs.all())
+        if answer is None:
+            return [AnswerLine(label=_lead(p.left), text=p.right) for p in pairs]
+        rights = {p.id: p.right for p in pairs}
+        lines = []
+        for pair in pairs:
+            chosen = answer.get(pair.id)
+            text = rights.get(chosen, "no match")
+            if not mark:
+                lines.append(AnswerLine(label=_lead(pair.left), text=text))
+                continue
+            right = chosen == pair.id
+            lines.append(
+                AnswerLine(
+                    label=_lead(pair.left),
+                    text=text,
+                    right=right,
+                    correct="" if right else f"Right match: {pair.right}",
+                )
+            )
+        return lines
 
     def to_json(self, answer):
         return [[left, right] for left, right in answer.items()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from quizzes.bank.types.base import AnswerError, QuestionType, collapse_whitespace, pick
+from quizzes.bank.types.base import AnswerError, AnswerLine, QuestionType, collapse_whitespace, pick
 
 MIN_SEQUENCE = 3
 MAX_SEQUENCE = 6
@@ -80,3 +80,20 @@ class Ordering(QuestionType):
     def describe(self, question, answer) -> str:
         texts = {i.id: i.text for i in question.ordering_items.all()}
         return " > ".join(texts.get(i, "?") for i in answer)
+
+    def answer_lines(self, question, answer=None, *, mark: bool = False) -> list[AnswerLine]:
+        items = list(question.ordering_items.all())
+        if answer is None:
+            return [AnswerLine(label=f"{n}.", text=item.text) for n, item in enumerate(items, start=1)]
+        texts = {item.id: item.text for item in items}
+        place = {item.id: n for n, item in enumerate(items, start=1)}
+        lines = []
+        for n, item_id in enumerate(answer, start=1):
+            text = texts.get(item_id, "?")
+            if not mark:
+                lines.append(AnswerLine(label=f"{n}.", text=text))
+                continue
+            right = place.get(item_id) == n
+            correct = "" if right or item_id not in place else f"Belongs in place {place[item_id]}"
+            lines.append(AnswerLine(label=f"{n}.", text=text, right=right, correct=correct))
+        return lines

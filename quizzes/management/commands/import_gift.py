@@ -12,7 +12,7 @@ class Command(BaseCommand):
         "Import the questions of a GIFT file (Moodle's plain-text format, UTF-8) into the bank as drafts with no "
         "owner and no key, one report line per question (its line, imported or skipped and why). Each question's "
         "topic is the last part of its $CATEGORY (an existing topic with that slug or name, else a new one). "
-        "A question whose prompt repeats one in the bank is skipped. A syntax error imports nothing unless "
+        "A question already in the bank (same type, prompt and answers) is skipped. A syntax error imports nothing unless "
         "--keep-good. GIFT has no evidence quotes, so imported questions have no citation and must get one "
         "before they are published."
     )
