@@ -426,8 +426,12 @@ class LiveStudent(PageStudent):
             asyncio.get_running_loop().create_task(self.fetch_state())
             return
         self.run.steps += 1
-        phone = self.read_region("\n".join(data))
-        self.answer_from(phone)
+        # Read after this round's other events have been received: one client plays every phone, and a phone
+        # reading its own region does not hold up the next phone's event.
+        asyncio.get_running_loop().call_soon(self.take_step, "\n".join(data))
+
+    def take_step(self, region: str) -> None:
+        self.answer_from(self.read_region(region))
 
     def drop_stream(self) -> None:
         """The phone loses its connection (a tunnel, a sleeping phone)."""

@@ -188,8 +188,8 @@ def test_the_reveal_of_a_matching_question_carries_each_players_own_marked_list(
 
     async def scenario():
         await sync_to_async(answer)(players[0], right=False)
-        _, sasha = await open_stream(async_client_for(school.student), session)
-        _, misha = await open_stream(async_client_for(school.classmate), session)
+        _, sasha = await open_stream(await async_client_for(school.student), session)
+        _, misha = await open_stream(await async_client_for(school.classmate), session)
         current = (await sync_to_async(LiveSession.objects.get)(pk=session.pk)).version
         assert await sasha.next_event() == event(current)
         assert await misha.next_event() == event(current)
