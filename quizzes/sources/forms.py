@@ -7,6 +7,7 @@ from django import forms
 
 from quizzes.models import Source
 from quizzes.sources import ingest
+from quizzes.sources.services import PROVENANCE_FIELDS
 
 MAX_UPLOAD_BYTES = ingest.MAX_UPLOAD_BYTES
 LIMITS_TEXT = f"{ingest.LIMITS_TEXT} Files: {ingest.ACCEPTED_TEXT} (a PDF needs its text layer)."
@@ -30,19 +31,7 @@ class ProvenanceForm(forms.ModelForm):
 
     class Meta:
         model = Source
-        fields = [
-            "author",
-            "title",
-            "category",
-            "kind",
-            "year",
-            "date",
-            "calendar",
-            "published_in",
-            "standpoint",
-            "visibility",
-            "allow_context",
-        ]
+        fields = list(PROVENANCE_FIELDS)
         labels = {
             "category": "Kind of source",
             "kind": "In words (optional)",
