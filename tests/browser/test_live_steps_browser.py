@@ -17,7 +17,7 @@ from django.db import connections
 from playwright.sync_api import expect
 
 from october_quiz.handlers import CharsetSafeASGIHandler
-from quizzes.live import services
+from quizzes.live import broker, services
 from quizzes.models import LiveAnswer, LivePlayer
 from tests.browser.conftest import log_in
 
@@ -48,6 +48,7 @@ class AsgiServer:
         # As october_quiz/asgi.py does: no persistent connections under ASGI, where each request's sync code runs in
         # a thread of its own (a connection kept there would outlive it, and keep the test database from being
         # dropped).
+        broker.forget()  # session ids repeat from one test's database to the next; the broker remembers versions
         self.conn_max_age = connections.settings["default"].get("CONN_MAX_AGE", 0)
         connections.settings["default"]["CONN_MAX_AGE"] = 0
         self.thread.start()
@@ -62,6 +63,7 @@ class AsgiServer:
         self.server.should_exit = True
         self.thread.join(timeout=10)
         connections.settings["default"]["CONN_MAX_AGE"] = self.conn_max_age
+        broker.forget()
 
 
 @pytest.fixture
