@@ -51,7 +51,7 @@ def test_the_next_question_comes_in_the_event_as_the_phone_would_fetch_it(room, 
     session, players = room
 
     async def scenario():
-        _, phone = await open_stream(async_client_for(school.student), session)
+        _, phone = await open_stream(await async_client_for(school.student), session)
         assert await phone.next_event() == event(session.version)
         opened = await sync_to_async(services.live_open_next)(session=session, by=school.teacher)
         version, region = step_region(await phone.next_event())
@@ -73,8 +73,8 @@ def test_the_reveal_comes_in_the_event_with_each_players_own_verdict_and_score(r
     async def scenario():
         await sync_to_async(services.live_open_next)(session=session, by=school.teacher)
         await sync_to_async(answer)(players[0], right=True)
-        _, sasha = await open_stream(async_client_for(school.student), session)
-        _, misha = await open_stream(async_client_for(school.classmate), session)
+        _, sasha = await open_stream(await async_client_for(school.student), session)
+        _, misha = await open_stream(await async_client_for(school.classmate), session)
         current = (await sync_to_async(LiveSession.objects.get)(pk=session.pk)).version
         assert await sasha.next_event() == event(current)
         assert await misha.next_event() == event(current)
@@ -100,8 +100,8 @@ def test_a_pause_or_a_removed_player_still_fetch(room, school):
 
     async def scenario():
         await sync_to_async(services.live_open_next)(session=session, by=school.teacher)
-        _, sasha = await open_stream(async_client_for(school.student), session)
-        _, misha = await open_stream(async_client_for(school.classmate), session)
+        _, sasha = await open_stream(await async_client_for(school.student), session)
+        _, misha = await open_stream(await async_client_for(school.classmate), session)
         await sasha.next_event()
         await misha.next_event()
         paused = await sync_to_async(services.live_pause)(session=session, by=school.teacher)
