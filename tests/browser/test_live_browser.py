@@ -280,3 +280,175 @@ def test_the_projector_reveal_fits_a_1280_by_720_wall(live_server, school, brows
             box = part.bounding_box()
             assert box is not None, f"{part} is not shown"
             assert box["y"] >= 0 and box["y"] + box["height"] <= height, f"{part} is out of the window at {width}"
+
+
+def _fits_the_window(page, width: int, height: int, parts) -> None:
+    """At this size the page does not scroll, and each of the parts is shown whole inside the window."""
+    page.set_viewport_size({"width": width, "height": height})
+    scrolled = page.evaluate("document.scrollingElement.scrollHeight") - height
+    assert scrolled <= 0, f"the page scrolls by {scrolled} px at {width} x {height}"
+    for part in parts:
+        box = part.bounding_box()
+        assert box is not None, f"{part} is not shown at {width}"
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height, f"{part} is out of the window at {width}"
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"{part} is out of the window at {width}"
+
+
+def _accessible_with_javascript(browser_context, live_server, url: str, what: str, scheme: str) -> None:
+    """axe runs in the page's JavaScript: the same page, as a browser with JavaScript shows it."""
+    page = browser_context(width=1280, height=720).new_page()
+    page.emulate_media(color_scheme=scheme)
+    log_in(page, live_server, "teacher")
+    page.goto(url)
+    settled(page)
+    assert_accessible(page, what)
+
+
+def _font_px(locator) -> float:
+    return locator.evaluate("element => parseFloat(getComputedStyle(element).fontSize)")
+
+
+NICKNAMES = [
+    "Red Fox", "Blue Heron", "Green Finch", "Grey Wolf", "Amber Owl", "Silver Hare", "Black Kite", "Bronze Elk",
+    "Jade Lynx", "Ruby Crane", "Ivory Swan", "Olive Toad", "Coral Wren", "Slate Mole", "Rose Otter", "Teal Crow",
+    "Ochre Newt", "Plum Moth", "Sand Vole", "Mint Stoat", "Rust Ibis", "Pine Marten", "Dune Gecko", "Sky Lark",
+    "Copper Beetle", "Lemon Shark", "Night Heron", "Cobalt Jay", "Frost Hare", "Ember Fox", "Moss Frog", "Iron Ram",
+]  # fmt: skip
+
+
+def _guests(session, nicknames):
+    return [services.live_join(session=session, nickname=name, guest_key=f"key-{name}") for name in nicknames]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_projector_lobby_fits_a_wall_with_a_class_joined(live_server, school, browser_context, scheme):
+    session = services.live_session_start(
+        teacher=school.teacher, classroom=school.classroom, quiz_set=school.assignment.quiz_set, allow_guests=True
+    )
+    _guests(session, NICKNAMES[:24])
+    # Without JavaScript: the layout is the stylesheet's alone, and no refresh on the timer moves it meanwhile.
+    projector = browser_context(javascript=False, width=1280, height=720).new_page()
+    projector.emulate_media(color_scheme=scheme)
+    log_in(projector, live_server, "teacher")
+    projector.goto(f"{live_server.url}/live/{session.pk}/projector/")
+    expect(projector.get_by_role("heading", name="24 joined")).to_be_visible()
+    players = projector.locator(".live-player")
+    expect(players).to_have_count(24)
+    key_parts = [
+        projector.locator(".live-code"),
+        projector.get_by_role("img", name=re.compile("QR code")),
+        projector.get_by_role("heading", name="24 joined"),
+        projector.get_by_role("button", name="Start the first question"),
+        projector.get_by_role("button", name="End the session"),
+    ]
+    sizes = {}
+    for width, height in ((1280, 720), (1920, 1080)):
+        _fits_the_window(projector, width, height, key_parts + [players.nth(n) for n in range(24)])
+        sizes[width] = (
+            _font_px(projector.locator(".live-code")),
+            projector.locator(".live-qr").bounding_box()["height"],
+        )
+        assert sizes[width][1] >= height / 4, f"the QR code is too small to scan at {width}"
+    # The code and the QR code grow with the screen.
+    assert sizes[1920][0] > sizes[1280][0] * 1.4 and sizes[1920][1] > sizes[1280][1] * 1.4
+    _accessible_with_javascript(
+        browser_context, live_server, projector.url, f"projector lobby of 24 ({scheme})", scheme
+    )
+
+    # Past thirty, the wall lists the latest 29 (a newcomer finds their own name) and counts the others.
+    _guests(session, NICKNAMES[24:]) + [
+        services.live_join(session=session, nickname=f"Player {n}", guest_key=f"p{n}") for n in range(8)
+    ]
+    projector.reload()
+    expect(projector.get_by_role("heading", name="40 joined")).to_be_visible()
+    expect(players).to_have_count(30)
+    expect(players.last).to_have_text("+ 11 more")
+    expect(players.first).to_contain_text(NICKNAMES[11])
+    expect(projector.get_by_text("Red Fox", exact=True)).to_have_count(0)
+    expect(projector.get_by_role("button", name="Remove Player 7")).to_be_visible()
+    for width, height in ((1280, 720), (1920, 1080)):
+        _fits_the_window(projector, width, height, key_parts[:2] + [players.nth(n) for n in range(30)] + key_parts[3:])
+    _accessible_with_javascript(
+        browser_context, live_server, projector.url, f"projector lobby of 40 ({scheme})", scheme
+    )
+
+
+LONGER_CHOICES = [
+    "Lenin pressed for a rising before the Congress met, fearing that a vote there would produce a coalition of all "
+    "the Soviet parties in which the Bolsheviks would share power.",
+    "Trotsky planned the rising to coincide with the Congress from the start of October, and the Military "
+    "Revolutionary Committee followed his timetable throughout.",
+    "The Central Committee voted unanimously to seize power on the night of the 24th, after Kamenev and Zinoviev "
+    "withdrew their public objections to the plan.",
+    "Kerensky's government had already resigned when the Congress opened, so the Bolsheviks took over offices that "
+    "nobody was defending any longer.",
+]
+MANY_PARTS = [
+    ("We are not strong enough to seize power", "A revolver needs cartridges: loading it means technical preparation"),
+    ("The Soviets must be a revolver pointed at the head of the government", "Conspiracy is Blanquism only when a "
+     "class party, majority support and the soviets are lacking"),
+    ("We can enter the constituent assembly as a strong opposition", "Party tactics cannot rest on the hope that "
+     "the Kornilovites repeat their old errors"),
+    ("Were the Kornilovites to start again, we would show them", "Famine, war and the peasant uprising will not "
+     "wait for the assembly"),
+    ("A Marxist party cannot reduce an uprising to a military conspiracy", "You believe the enemy's boasts but not "
+     "the workers' pledges"),
+    ("The party's influence in the provinces is still too weak", "The provinces follow the capitals, as July showed"),
+]  # fmt: skip
+
+
+def _long_question(kind: str):
+    if kind == "choices":
+        question = factories.QuestionFactory(prompt=LONG_PROMPT, with_parts=False)
+        for position, text in enumerate(LONGER_CHOICES):
+            factories.ChoiceFactory(question=question, text=text, is_correct=position == 0, position=position)
+    elif kind == "matching":
+        question = factories.QuestionFactory(prompt=LONG_PROMPT, matching=True, with_parts=False)
+        for position, (left, right) in enumerate(MANY_PARTS[:5]):  # as many as the bank's longest
+            factories.MatchingPairFactory(question=question, left=left, right=right, position=position)
+    else:
+        question = factories.QuestionFactory(prompt=LONG_PROMPT, ordering=True, with_parts=False)
+        for position, (left, right) in enumerate(MANY_PARTS):
+            factories.OrderingItemFactory(question=question, text=f"{left}; {right}", position=position)
+    return question
+
+
+@pytest.mark.parametrize("kind", ["choices", "matching", "ordering"])
+def test_the_projector_question_fits_a_wall_whole(live_server, school, browser_context, kind):
+    """A long prompt with four long choices, or six long pairs or items to order: every word on the wall at once,
+    with the countdown, the count and the controls, at 1280 x 720 and 1920 x 1080."""
+    session = services.live_session_start(
+        teacher=school.teacher,
+        classroom=school.classroom,
+        quiz_set=factories.QuizSetFactory(questions=[_long_question(kind)]),
+        allow_guests=True,
+        seconds_per_question=600,
+    )
+    players = _guests(session, NICKNAMES[:24])
+    services.live_open_next(session=session, by=school.teacher)
+    for player in players[:17]:
+        answer(player, right=True)
+
+    projector = browser_context(javascript=False, width=1280, height=720).new_page()
+    scheme = "dark" if kind == "matching" else "light"
+    projector.emulate_media(color_scheme=scheme)
+    log_in(projector, live_server, "teacher")
+    projector.goto(f"{live_server.url}/live/{session.pk}/projector/")
+    expect(projector.get_by_text("17 of 24 answered")).to_be_visible()
+    boxes = projector.locator(".live-question .live-choices li")
+    expect(boxes).to_have_count({"choices": 4, "matching": 10, "ordering": 6}[kind])
+    parts = [
+        projector.get_by_role("heading", name=LONG_PROMPT),
+        projector.locator(".live-countdown"),
+        projector.locator(".live-answered"),
+        projector.get_by_role("button", name="Reveal the answer"),
+        projector.get_by_role("button", name="End the session"),
+    ]
+    sizes = {}
+    for width, height in ((1280, 720), (1920, 1080)):
+        _fits_the_window(projector, width, height, parts + [boxes.nth(n) for n in range(boxes.count())])
+        sizes[width] = (_font_px(projector.locator(".live-prompt")), _font_px(boxes.first))
+    # Type that scales with the viewport (a long question set smaller, not cut), still large on the wall.
+    assert sizes[1920][0] > sizes[1280][0] * 1.4 and sizes[1920][1] > sizes[1280][1] * 1.4
+    assert sizes[1280][0] >= 18 and sizes[1280][1] >= 13, sizes
+    _accessible_with_javascript(browser_context, live_server, projector.url, f"projector question ({kind})", scheme)

@@ -146,6 +146,29 @@ def test_lobby_with_guests_shows_the_code_large_a_qr_code_and_who_joined(school)
     assert "quizzes/js/live.js" in page
 
 
+@pytest.mark.parametrize(("count", "listed", "more"), [(30, 30, None), (31, 29, 2), (45, 29, 16)])
+def test_the_lobby_on_the_wall_lists_thirty_and_counts_the_rest_and_the_remote_lists_everyone(
+    school, count, listed, more
+):
+    """Thirty names fit the wall; past that it lists the latest 29 to join (a newcomer finds their own name) and
+    counts the others in the thirtieth place."""
+    session = start(school, allow_guests=True)
+    for n in range(count):
+        services.live_join(session=session, nickname=f"Player {n:02}", guest_key=f"key-{n}")
+    teacher = client_for(school.teacher)
+    wall = text_of(teacher.get(reverse("live_projector", args=[session.pk])))
+    assert f"{count}</span> joined" in wall
+    names = [f"Player {n:02}" for n in range(count)]
+    assert [name for name in names if f">{name}</span>" in wall] == names[count - listed :]
+    assert wall.count("live-player-name") == listed
+    if more is None:
+        assert " more</li>" not in wall
+    else:
+        assert f'<li class="live-player live-more">+ {more} more</li>' in wall
+    remote = text_of(teacher.get(reverse("live_remote", args=[session.pk])))
+    assert all(f">{name}</span>" in remote for name in names) and " more</li>" not in remote
+
+
 def test_lobby_without_guests_shows_no_code(school):
     session = start(school)
     page = text_of(client_for(school.teacher).get(reverse("live_projector", args=[session.pk])))
