@@ -7,7 +7,7 @@ from django.contrib import admin
 from quizzes.bank.admin import SourceAdmin as BankSourceAdmin
 from quizzes.models import Source
 from quizzes.sources.ingest import UnreadableSource, read_pasted
-from quizzes.sources.services import source_replace_text, store_text, text_change_refusal
+from quizzes.sources.services import PROVENANCE_FIELDS, source_replace_text, store_text, text_change_refusal
 
 
 def paragraphs_from_text(text: str) -> list[str]:
@@ -27,23 +27,7 @@ class SourceAdminForm(forms.ModelForm):
 
     class Meta:
         model = Source
-        fields = [
-            "file_name",
-            "author",
-            "title",
-            "category",
-            "kind",
-            "year",
-            "date",
-            "calendar",
-            "published_in",
-            "standpoint",
-            "owner",
-            "visibility",
-            "rights_confirmed",
-            "allow_context",
-            "upload_name",
-        ]
+        fields = ["file_name", *PROVENANCE_FIELDS, "owner", "rights_confirmed", "upload_name"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

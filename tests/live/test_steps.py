@@ -47,6 +47,27 @@ def same_html(one: str, other: str) -> bool:
     return " ".join(one.split()) == " ".join(other.split())
 
 
+def reveal_regions(session: LiveSession, school, players, *, right: bool) -> tuple[str, str]:
+    """The regions the reveal's step event brings to the two phones, after the first player answered (right or
+    wrong) and the second did not."""
+
+    async def scenario():
+        await sync_to_async(answer)(players[0], right=right)
+        _, sasha = await open_stream(await async_client_for(school.student), session)
+        _, misha = await open_stream(await async_client_for(school.classmate), session)
+        current = (await sync_to_async(LiveSession.objects.get)(pk=session.pk)).version
+        assert await sasha.next_event() == event(current)
+        assert await misha.next_event() == event(current)
+        await sync_to_async(services.live_reveal)(session=session, by=school.teacher)
+        _, answered = step_region(await sasha.next_event())
+        _, silent = step_region(await misha.next_event())
+        await sasha.close()
+        await misha.close()
+        return answered, silent
+
+    return async_to_sync(scenario)()
+
+
 def test_the_next_question_comes_in_the_event_as_the_phone_would_fetch_it(room, school):
     session, players = room
 
@@ -70,22 +91,8 @@ def test_the_next_question_comes_in_the_event_as_the_phone_would_fetch_it(room, 
 def test_the_reveal_comes_in_the_event_with_each_players_own_verdict_and_score(room, school):
     session, players = room
 
-    async def scenario():
-        await sync_to_async(services.live_open_next)(session=session, by=school.teacher)
-        await sync_to_async(answer)(players[0], right=True)
-        _, sasha = await open_stream(await async_client_for(school.student), session)
-        _, misha = await open_stream(await async_client_for(school.classmate), session)
-        current = (await sync_to_async(LiveSession.objects.get)(pk=session.pk)).version
-        assert await sasha.next_event() == event(current)
-        assert await misha.next_event() == event(current)
-        await sync_to_async(services.live_reveal)(session=session, by=school.teacher)
-        _, right = step_region(await sasha.next_event())
-        _, silent = step_region(await misha.next_event())
-        await sasha.close()
-        await misha.close()
-        return right, silent
-
-    right, silent = async_to_sync(scenario)()
+    services.live_open_next(session=session, by=school.teacher)
+    right, silent = reveal_regions(session, school, players, right=True)
     sasha, misha = (p.nickname for p in players)
     assert "Correct" in right and f"{sasha}: <strong>1</strong> point" in right and "Your answer" in right
     assert "No answer" in silent and f"{misha}: <strong>0</strong> points" in silent
@@ -186,21 +193,7 @@ def test_the_reveal_of_a_matching_question_carries_each_players_own_marked_list(
         services.live_reveal(session=LiveSession.objects.get(pk=session.pk), by=school.teacher)
     services.live_open_next(session=LiveSession.objects.get(pk=session.pk), by=school.teacher)  # matching, 7th
 
-    async def scenario():
-        await sync_to_async(answer)(players[0], right=False)
-        _, sasha = await open_stream(await async_client_for(school.student), session)
-        _, misha = await open_stream(await async_client_for(school.classmate), session)
-        current = (await sync_to_async(LiveSession.objects.get)(pk=session.pk)).version
-        assert await sasha.next_event() == event(current)
-        assert await misha.next_event() == event(current)
-        await sync_to_async(services.live_reveal)(session=session, by=school.teacher)
-        _, wrong = step_region(await sasha.next_event())
-        _, silent = step_region(await misha.next_event())
-        await sasha.close()
-        await misha.close()
-        return wrong, silent
-
-    wrong, silent = async_to_sync(scenario)()
+    wrong, silent = reveal_regions(session, school, players, right=False)
     assert wrong.count("<strong>Wrong</strong>") == 3 and wrong.count("Right match:") == 3
     assert '<ul class="answer-lines"' in silent and "<strong>Wrong</strong>" not in silent  # the right answer
     now = LiveSession.objects.get(pk=session.pk)
