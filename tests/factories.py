@@ -101,6 +101,25 @@ class TeacherSourceFactory(DjangoModelFactory):
             source.save()
 
 
+def quoting_question(source, teacher=None, *, prompt: str = "Did the MRC take the telegraph?"):
+    """A teacher's own true/false question quoting TEACHER_TEXT in their source, saved as the editor saves it (its
+    quote checked against the stored text)."""
+    from quizzes.authoring.services import own_question_save
+
+    return own_question_save(
+        teacher=teacher or source.owner,
+        data={
+            "type": "true_false",
+            "prompt": prompt,
+            "explanation": "Reed says so.",
+            "difficulty": 1,
+            "points": 1,
+            "answer": True,
+            "citations": [{"source": source.file_name, "quote": "the telegraph and the railway stations"}],
+        },
+    )
+
+
 class SourceParagraphFactory(DjangoModelFactory):
     class Meta:
         model = models.SourceParagraph

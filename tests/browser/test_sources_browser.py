@@ -95,20 +95,8 @@ def test_the_library_reader_and_editor_are_accessible(live_server, browser_conte
     teacher = factories.TeacherFactory(username="tamara")
     factories.CitationFactory()  # a shared document, quoted
     source = factories.TeacherSourceFactory(owner=teacher, visibility=Source.Visibility.SHARED, allow_context=True)
-    from quizzes.authoring.services import own_question_save
 
-    own_question_save(
-        teacher=teacher,
-        data={
-            "type": "true_false",
-            "prompt": "Did the MRC take the telegraph?",
-            "explanation": "Reed says so.",
-            "difficulty": 1,
-            "points": 1,
-            "answer": True,
-            "citations": [{"source": source.file_name, "quote": "the telegraph and the railway stations"}],
-        },
-    )
+    factories.quoting_question(source, teacher)
     pages = {
         "library": "/teach/sources/",
         "reader": f"/teach/sources/{source.pk}/?q=palace",

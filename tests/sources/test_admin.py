@@ -5,7 +5,6 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from quizzes.authoring.services import own_question_save
 from quizzes.models import Source
 from tests import factories
 from tests.conftest import client_for
@@ -58,18 +57,7 @@ def test_admin_changes_the_text(admin_client):
 
 def test_admin_refuses_a_text_that_breaks_a_quote_and_lists_the_question(admin_client):
     source = factories.TeacherSourceFactory()
-    question = own_question_save(
-        teacher=source.owner,
-        data={
-            "type": "true_false",
-            "prompt": "Did the MRC take the telegraph?",
-            "explanation": "Reed says so.",
-            "difficulty": 1,
-            "points": 1,
-            "answer": True,
-            "citations": [{"source": source.file_name, "quote": "the telegraph and the railway stations"}],
-        },
-    )
+    question = factories.quoting_question(source, source.owner)
     url = reverse("admin:quizzes_source_change", args=[source.pk])
     response = admin_client.post(url, form_of(source, text="Something else."))
     assert response.status_code == 200

@@ -8,7 +8,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from quizzes.authoring.services import own_question_save
 from quizzes.models import Citation, Source
 from tests import factories
 from tests.conftest import client_for
@@ -23,18 +22,7 @@ def run(*args) -> str:
 @pytest.fixture
 def quoted(school):
     source = factories.TeacherSourceFactory(owner=school.teacher)
-    question = own_question_save(
-        teacher=school.teacher,
-        data={
-            "type": "true_false",
-            "prompt": "Did the MRC take the telegraph?",
-            "explanation": "Reed says so.",
-            "difficulty": 1,
-            "points": 1,
-            "answer": True,
-            "citations": [{"source": source.file_name, "quote": "the telegraph and the railway stations"}],
-        },
-    )
+    question = factories.quoting_question(source, school.teacher)
     return source, question
 
 

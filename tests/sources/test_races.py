@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import connection
 
-from quizzes.authoring.services import QuestionInvalid, own_question_save
+from quizzes.authoring.services import QuestionInvalid
 from quizzes.models import Citation, Source
 from quizzes.sources.selectors import stored_quote_problems
 from quizzes.sources.services import SourceRefused, source_replace_text
@@ -29,18 +29,7 @@ def test_saving_questions_while_the_text_is_replaced_leaves_no_broken_quote():
             n = next(counter)
         if n == 0:
             return source_replace_text(source=Source.objects.get(pk=source.pk), paragraphs=["Nothing else."])
-        return own_question_save(
-            teacher=source.owner,
-            data={
-                "type": "true_false",
-                "prompt": f"Question {n}: did the MRC take the telegraph?",
-                "explanation": "Reed says so.",
-                "difficulty": 1,
-                "points": 1,
-                "answer": True,
-                "citations": [{"source": source.file_name, "quote": "the telegraph and the railway stations"}],
-            },
-        )
+        return factories.quoting_question(source, source.owner, prompt=f"Question {n}: did the MRC take the telegraph?")
 
     results = at_once(save_or_replace)
     unexpected = [r for r in results if isinstance(r, Exception) and not isinstance(r, QuestionInvalid | SourceRefused)]
