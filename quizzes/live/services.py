@@ -305,7 +305,8 @@ def live_open_next(*, session: LiveSession, by, now=None) -> LiveSession:
     with transaction.atomic():
         locked = _lock_for_teacher(session, by)
         _refuse_unless(locked, (State.LOBBY, State.REVEAL), "open the next question")
-        return _save(locked, session, _open_next_or_end(locked, now))
+        saved = _save(locked, session, _open_next_or_end(locked, now))
+    return _recorded(saved, session)
 
 
 def live_reveal(*, session: LiveSession, by, now=None) -> LiveSession:
@@ -324,7 +325,8 @@ def live_skip(*, session: LiveSession, by, now=None) -> LiveSession:
         locked = _lock_for_teacher(session, by)
         _refuse_unless(locked, (State.QUESTION,), "skip the question")
         LiveQuestion.objects.filter(session=locked, position=locked.position).update(skipped=True)
-        return _save(locked, session, _open_next_or_end(locked, now))
+        saved = _save(locked, session, _open_next_or_end(locked, now))
+    return _recorded(saved, session)
 
 
 def _seconds_left(locked: LiveSession, now) -> int | None:
@@ -380,24 +382,55 @@ def live_add_time(*, session: LiveSession, by, seconds: int = ADD_TIME_SECONDS, 
 
 
 def live_end(*, session: LiveSession, by, now=None) -> LiveSession:
-    """End the session from any state, and put its students' answers in the gradebook (see _record)."""
+    """End the session from any state, and put its students' answers in the gradebook (see live_record)."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_for_teacher(session, by)
         _refuse_unless(locked, tuple(s for s in State.values if s != State.ENDED), "end the session")
-        return _save(locked, session, _end(locked, now))
+        saved = _save(locked, session, _end(locked, now))
+    return _recorded(saved, session)
 
 
 # -- Ending: the gradebook's column -------------------------------------------------------------------------------
 
 
 def _end(locked: LiveSession, now) -> list[str]:
+    """The end itself, which the phones wait for: the gradebook's column is written after it is committed (see
+    live_record), so a class of two thousand is not kept waiting while twenty thousand responses are saved."""
     locked.state = State.ENDED
     locked.ended_at = now
     locked.closes_at = None
     locked.seconds_left_when_paused = None
-    locked.assignment = _record(locked, now)
-    return ["state", "ended_at", "closes_at", "seconds_left_when_paused", "assignment"]
+    return ["state", "ended_at", "closes_at", "seconds_left_when_paused"]
+
+
+def _recorded(saved: LiveSession, session: LiveSession | None) -> LiveSession:
+    """After a change is committed: if it ended the session, its gradebook column (live_record), copied onto the
+    caller's instance."""
+    if saved.state != State.ENDED:
+        return saved
+    recorded = live_record(saved.pk)
+    for target in {id(saved): saved, id(session): session}.values():
+        if target is not None and recorded is not None:
+            target.assignment_id = recorded.assignment_id
+    return saved
+
+
+def live_record(pk: int) -> LiveSession | None:
+    """Put an ended session's answers in the gradebook, once: the transitions that end a session call it right
+    after the end is committed (so the phones hear of the end without waiting for it), and the teacher's pages call
+    it for an ended session that has no column yet (a process that died between the two). Locks the session's row,
+    so two calls write one column. No version change: the phones' streams have closed, and nothing they show
+    changes. Returns the session as saved (None if there is no such session)."""
+    with transaction.atomic():
+        locked = LiveSession.objects.select_for_update().filter(pk=pk).first()
+        if locked is None or locked.state != State.ENDED or locked.assignment_id is not None:
+            return locked
+        assignment = _record(locked, locked.ended_at or timezone.now())
+        if assignment is not None:
+            locked.assignment = assignment
+            locked.save(update_fields=["assignment"])
+        return locked
 
 
 def _record(locked: LiveSession, now) -> Assignment | None:

@@ -15,13 +15,17 @@ moved on meanwhile gives no step (the stream falls back to ``changed``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import json
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from django.db.models import DecimalField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import get_template, render_to_string
+from django.utils.html import escape
 
 from quizzes.bank.presentation import QuestionPreview
-from quizzes.live.selectors import PhoneState, fill_mine, score_of, shared_phone_state
+from quizzes.live.selectors import PhoneState, fill_mine, open_position, shared_phone_state
 from quizzes.models import LiveAnswer, LivePlayer, LiveSession
 
 State = LiveSession.State
@@ -60,36 +64,93 @@ class Mine:
     removed: bool
 
 
+def sse_data(text: str) -> str:
+    """Text as the lines of an SSE event's data, without the first ``data: `` (EventSource joins them with newlines,
+    so the page gets the text back; only CR and LF break a line there)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\ndata: ")
+
+
+def step_event(version: int, region: str) -> bytes:
+    """An SSE event whose data is the region."""
+    return f"event: step\nid: {version}\ndata: {sse_data(region)}\n\n".encode()
+
+
+# Where a memoised score line leaves room for the player's name: a private-use character no template writes.
+NICKNAME_MARK = "\ue000"
+
+
 @dataclass
 class Step:
-    """A step's region rendered once, and what each player of the session adds to it."""
+    """A step's region rendered once, and what each player of the session adds to it.
+
+    A class's phones differ only in a few parts (a score; after the reveal, a verdict on one of a handful of
+    answers), so each distinct part is rendered once and each phone's event is joined from bytes already made: the
+    cost of a step grows with the class by a dictionary lookup and a copy per phone, not a template render."""
 
     version: int
     kind: str
     html: str
     players: dict[int, Mine]
     shared: PhoneState
+    _pieces: tuple[bytes, ...] = field(default=(), repr=False)
+    _scores: dict[Decimal, str] = field(default_factory=dict, repr=False)
+    _verdicts: dict[tuple, bytes] = field(default_factory=dict, repr=False)
 
-    def region_for(self, player_id: int) -> str | None:
-        """The player's region, or None when their phone must fetch it instead (unknown here, removed, or already
-        answered the question being opened)."""
+    def __post_init__(self) -> None:
+        # The event around the player's parts: before the score, between score and verdict, after the verdict.
+        head = f"event: step\nid: {self.version}\ndata: "
+        before, _, rest = sse_data(self.html).partition(SCORE_MARK)
+        middle, has_verdict, after = rest.partition(VERDICT_MARK)
+        if not has_verdict or self.kind != REVEAL:
+            middle, after = middle + has_verdict + after, ""
+        self._pieces = ((head + before).encode(), middle.encode(), (after + "\n\n").encode())
+
+    def playing(self, player_id: int) -> Mine | None:
+        """The player, if their phone takes this step from the stream: not unknown here, removed, or already
+        answered the question being opened (those fetch their region)."""
         mine = self.players.get(player_id)
         if mine is None or mine.removed or (self.kind == QUESTION and mine.answer is not None):
             return None
-        html = self.html.replace(SCORE_MARK, render_score(mine), 1)
+        return mine
+
+    def score_html(self, mine: Mine) -> str:
+        line = self._scores.get(mine.score)
+        if line is None:
+            line = self._scores[mine.score] = render_score(Mine(NICKNAME_MARK, mine.score, None, False))
+        return line.replace(NICKNAME_MARK, escape(mine.nickname))
+
+    def verdict(self, mine: Mine) -> bytes:
+        answer = mine.answer
+        key = (
+            None
+            if answer is None
+            else (json.dumps(answer.answer, sort_keys=True), answer.is_correct, answer.points, answer.speed_bonus)
+        )
+        part = self._verdicts.get(key)
+        if part is None:
+            part = self._verdicts[key] = sse_data(render_verdict(self.shared, mine)).encode()
+        return part
+
+    def region_for(self, player_id: int) -> str | None:
+        """The player's region, or None when their phone must fetch it instead."""
+        mine = self.playing(player_id)
+        if mine is None:
+            return None
+        html = self.html.replace(SCORE_MARK, self.score_html(mine), 1)
         if self.kind == REVEAL:
             html = html.replace(VERDICT_MARK, render_verdict(self.shared, mine), 1)
         return html
 
     def event_for(self, player_id: int) -> bytes | None:
-        region = self.region_for(player_id)
-        return None if region is None else step_event(self.version, region)
-
-
-def step_event(version: int, region: str) -> bytes:
-    """An SSE event whose data is the region (one data line per line of it)."""
-    data = "".join(f"data: {line}\n" for line in region.splitlines())
-    return f"event: step\nid: {version}\n{data}\n".encode()
+        """The player's step event (the region_for's, as step_event writes it), or None."""
+        mine = self.playing(player_id)
+        if mine is None:
+            return None
+        before, middle, after = self._pieces
+        score = sse_data(self.score_html(mine)).encode()
+        if self.kind == REVEAL and after != b"\n\n":
+            return b"".join((before, score, middle, self.verdict(mine), after))
+        return b"".join((before, score, middle, after))
 
 
 def render_score(mine: Mine) -> str:
@@ -104,7 +165,9 @@ def render_verdict(shared: PhoneState, mine: Mine) -> str:
 
 def read_step(pk: int, version: int, kind: str) -> Step | None:
     """The step to the session's given version, read and rendered once (plus the question's content
-    when not cached) in 4 queries; None if the session is at another version or shows no question."""
+    when not cached) in 4 queries: the session, its questions, the answers to the question on screen, and the
+    players with their scores summed by the database; None if the session is at another version or shows no
+    question."""
     session = LiveSession.objects.filter(pk=pk).first()
     if session is None or session.version != version or kind not in (QUESTION, REVEAL):
         return None
@@ -120,20 +183,30 @@ def read_step(pk: int, version: int, kind: str) -> Step | None:
         "error": "",
     }
     html = render_to_string(f"{PLAY}#phone-state", context)
-    answers: dict[int, list[LiveAnswer]] = {}
-    for answer in LiveAnswer.objects.filter(session_id=pk).only(
-        "player_id", "position", "answer", "is_correct", "points", "speed_bonus"
-    ):
-        answers.setdefault(answer.player_id, []).append(answer)
-    players = {}
-    for player_id, nickname, removed_at in LivePlayer.objects.filter(session_id=pk).values_list(
-        "pk", "nickname", "removed_at"
-    ):
-        theirs = answers.get(player_id, [])
-        players[player_id] = Mine(
-            nickname=nickname,
-            score=score_of(theirs, skipped, session),
-            answer=next((a for a in theirs if a.position == session.position), None),
-            removed=removed_at is not None,
+    on_screen = {
+        answer.player_id: answer
+        for answer in LiveAnswer.objects.filter(session_id=pk, position=session.position).only(
+            "player_id", "position", "answer", "is_correct", "points", "speed_bonus"
         )
+    }
+    players = {
+        player_id: Mine(nickname=nickname, score=score, answer=on_screen.get(player_id), removed=removed_at is not None)
+        for player_id, nickname, removed_at, score in LivePlayer.objects.filter(session_id=pk)
+        .annotate(score=scores_summed(session, skipped))
+        .values_list("pk", "nickname", "removed_at", "score")
+    }
     return Step(version=version, kind=kind, html=html, players=players, shared=shared)
+
+
+def scores_summed(session: LiveSession, skipped: set[int]):
+    """Each player's score as the database sums it, as score_of does: points and speed bonus of the questions
+    revealed or passed, not skipped ones."""
+    left_out = set(skipped)
+    if (still_open := open_position(session)) is not None:
+        left_out.add(still_open)
+    counted = ~Q(answers__position__in=left_out) if left_out else Q()
+    total = Sum(F("answers__points") + F("answers__speed_bonus"), filter=counted, output_field=SCORE_FIELD)
+    return Coalesce(total, Value(Decimal(0)), output_field=SCORE_FIELD)
+
+
+SCORE_FIELD = DecimalField(max_digits=10, decimal_places=2)

@@ -139,6 +139,10 @@ def _teacher_page(
     request: HtmxHttpRequest, session: LiveSession, page: str, *, refusal: str = "", status: int = 200
 ) -> HttpResponse:
     template, partial = TEACHER_PAGES[page]
+    if session.state == LiveSession.State.ENDED and session.assignment_id is None and session.position:
+        # Ended, but its gradebook column was never written (the process died between the end and the column):
+        # write it now (once, under the session's lock).
+        session = services.live_record(session.pk) or session
     state = projector_state(session)
     session = state.session
     context = {"state": state, "session": session, "page": page, "refusal": refusal}

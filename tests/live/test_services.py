@@ -589,6 +589,56 @@ def test_ending_mid_question_counts_the_question_open(school):
     assert (attempt.score, attempt.max_score, attempt.responses.count()) == (1, 2, 2)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_phones_hear_of_the_end_before_the_gradebook_column_is_written(school, published, monkeypatch):
+    session = start(school)
+    student = services.live_join(session=session, user=school.student)
+    control(session, "open_next")
+    answer(student)
+    seen_while_recording = []
+    original = services._record
+
+    def recording(locked, now):
+        # From another connection: what a phone's stream reads while the column is being written.
+        thread, outcome = in_thread(lambda: LiveSession.objects.values_list("state", "version").get(pk=session.pk))
+        thread.join(10)
+        seen_while_recording.append((outcome[0], list(published)))
+        return original(locked, now)
+
+    monkeypatch.setattr(services, "_record", recording)
+    control(session, "end")
+    (state, version), told = seen_while_recording[0]
+    assert state == State.ENDED and (session.pk, version) in told  # committed and published before the column
+    assert session.assignment is not None and Attempt.objects.filter(assignment=session.assignment).count() == 1
+
+
+def test_a_session_that_ended_without_its_column_gets_it_once_on_the_teachers_page(school, monkeypatch):
+    session = start(school)
+    student = services.live_join(session=session, user=school.student)
+    control(session, "open_next")
+    answer(student)
+    with monkeypatch.context() as died:  # the process died between the end and the column
+        died.setattr(services, "live_record", lambda pk: None)
+        control(session, "end")
+    session.refresh_from_db()
+    assert session.state == State.ENDED and session.assignment is None
+    teacher = client_for(school.teacher)
+    for page in ("live_projector", "live_remote"):
+        response = teacher.get(reverse(page, args=[session.pk]))
+        assert response.status_code == 200 and "See the results" in response.content.decode()
+    assert services.live_record(session.pk).assignment_id is not None
+    assert Assignment.objects.filter(title=f"Live: {session.title}").count() == 1
+    assert Attempt.objects.filter(student=school.student, assignment__title=f"Live: {session.title}").count() == 1
+
+
+def test_recording_a_running_session_writes_nothing(school):
+    session = start(school)
+    control(session, "open_next")
+    assert services.live_record(session.pk).assignment_id is None
+    assert services.live_record(10**9) is None
+    assert not Assignment.objects.filter(title=f"Live: {session.title}").exists()
+
+
 def _queries_to_end(school, students: int) -> int:
     session = start(school)
     control(session, "open_next")

@@ -8,9 +8,11 @@ import re
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
+from django.template.loader import get_template
 from django.urls import reverse
+from django.utils.html import escape
 
-from quizzes.live import services, steps
+from quizzes.live import selectors, services, steps
 from quizzes.models import LivePlayer, LiveSession
 from tests import factories
 from tests.conftest import HTMX, client_for
@@ -199,3 +201,40 @@ def test_the_reveal_of_a_matching_question_carries_each_players_own_marked_list(
     now = LiveSession.objects.get(pk=session.pk)
     assert same_html(wrong, fetched_region(school.student, now))
     assert same_html(silent, fetched_region(school.classmate, now))
+
+
+def test_each_phones_event_carries_its_own_name_score_and_verdict_however_many_share_them(school):
+    """Parts are rendered once per distinct score and answer and shared: each phone's event must still be exactly
+    its own region (its name escaped, its score as its phone would show it, after skips and speed bonuses)."""
+    session = start(school, scoring="speed", allow_guests=True)
+    nicknames = ["Zina <b>& co</b>", "Zina", 'O"Brien', "Пётр", "Anna\r\nB"]
+    guests = [services.live_join(session=session, nickname=name) for name in nicknames]
+    services.live_open_next(session=session, by=school.teacher)
+    for n, guest in enumerate(guests):
+        answer(guest, right=n % 2 == 0)
+    services.live_skip(session=session, by=school.teacher)  # question 1 counts for nobody
+    for n, guest in enumerate(guests[:4]):
+        answer(guest, right=n < 2)
+    services.live_reveal(session=session, by=school.teacher)
+    services.live_open_next(session=session, by=school.teacher)
+    answer(guests[0])  # open: not counted yet
+    for kind in (steps.QUESTION, steps.REVEAL):
+        if kind == steps.REVEAL:
+            for guest in guests[1:3]:
+                answer(guest, right=False)
+            services.live_reveal(session=session, by=school.teacher)
+        now = LiveSession.objects.get(pk=session.pk)
+        step = steps.read_step(session.pk, now.version, kind)
+        for guest in guests:
+            region = step.region_for(guest.pk)
+            if region is None:  # answered the question being opened: fetches
+                assert kind == steps.QUESTION and guest == guests[0] and step.event_for(guest.pk) is None
+                continue
+            assert step.event_for(guest.pk) == steps.step_event(now.version, region)
+            assert step_region(step.event_for(guest.pk).decode()) == (now.version, region.replace("\r\n", "\n"))
+            phone = selectors.phone_state(LivePlayer.objects.select_related("session").get(pk=guest.pk))
+            assert step.players[guest.pk].score == phone.score
+            shown = get_template(steps.SCORE).render({"nickname": guest.nickname, "score": phone.score})
+            assert shown in region and escape(guest.nickname) in region
+        if kind == steps.REVEAL:
+            assert len(step._verdicts) < len(guests)  # shared: the two who gave the same wrong answer
