@@ -18,6 +18,7 @@ pages still follow the session, only by polling.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass
 
@@ -30,6 +31,8 @@ from django.views.decorators.http import require_safe
 
 from quizzes.live import broker, selectors, steps
 from quizzes.models import LiveSession
+
+log = logging.getLogger(__name__)
 
 #: What the browser waits before reconnecting after the stream broke off (ms); under WSGI, between two polls.
 RETRY_MS = 2000
@@ -166,7 +169,7 @@ class StepReads:
     def __init__(self) -> None:
         self._reads: dict[tuple[asyncio.AbstractEventLoop, int, int, str], asyncio.Task] = {}
 
-    async def read(self, pk: int, version: int, kind: str) -> steps.Step | None:
+    def _task(self, pk: int, version: int, kind: str) -> asyncio.Task:
         loop = asyncio.get_running_loop()
         key = (loop, pk, version, kind)
         task = self._reads.get(key)
@@ -175,6 +178,12 @@ class StepReads:
                 self._reads = {k: t for k, t in self._reads.items() if not t.done()}
             task = loop.create_task(sync_to_async(read_step, thread_sensitive=False)(pk, version, kind))
             self._reads[key] = task
+        return task
+
+    async def read(self, pk: int, version: int, kind: str) -> steps.Step | None:
+        task = self._task(pk, version, kind)
+        if task.done():  # read already (the session's watch reads before it wakes the streams): no await
+            return None if task.cancelled() or task.exception() is not None else task.result()
         try:
             return await asyncio.shield(task)
         except DatabaseError:
@@ -196,59 +205,162 @@ async def phone_event(pk: int, shown: tuple, now: Sighting, player_id: int | Non
     return changed_event(now.version)
 
 
+class Mailbox:
+    """What a session's watch has told one stream and the stream has not sent yet: the newest version heard (for
+    the projector, which is told at once), the newest sighting read, and whether a heartbeat is due. The stream keeps
+    here what its phone shows, so the watch can read the steps its streams will need before waking them."""
+
+    __slots__ = ("beat", "event", "heard", "player_id", "sent", "shown", "sighting")
+
+    def __init__(self, start: Sighting, sent: int, player_id: int | None) -> None:
+        self.event = asyncio.Event()
+        self.heard = 0
+        self.sighting: Sighting | None = None
+        self.beat = False
+        self.player_id = player_id
+        self.sent = sent
+        self.shown = start.phone
+
+    def tell(self, *, heard: int = 0, sighting: Sighting | None = None, beat: bool = False) -> None:
+        self.heard = max(self.heard, heard)
+        if sighting is not None and (self.sighting is None or sighting.version >= self.sighting.version):
+            self.sighting = sighting
+        self.beat = self.beat or beat
+        self.event.set()
+
+    async def take(self) -> tuple[int, Sighting | None, bool]:
+        await self.event.wait()
+        self.event.clear()
+        told = (self.heard, self.sighting, self.beat)
+        self.heard, self.sighting, self.beat = 0, None, False
+        return told
+
+    def step_wanted(self, now: Sighting) -> str | None:
+        """The step this (phone's) stream will take to the sighting, if one."""
+        if self.player_id is None or now.version <= self.sent or now.phone == self.shown:
+            return None
+        return steps.step_kind(self.shown, now.phone)
+
+
+class Watch:
+    """One session as followed by all the streams of this process (of one event loop): one broker subscription,
+    one read of the session per change (and per heartbeat), and one read of each step the streams need, all done
+    before any stream is woken; then each stream only puts its own parts into bytes made already. A class of two
+    thousand costs this process one read and two thousand small writes per change, and nothing in between."""
+
+    def __init__(self, pk: int, since: int) -> None:
+        self.pk = pk
+        self.mailboxes: set[Mailbox] = set()
+        self.latest: Sighting | None = None
+        self.task = asyncio.get_running_loop().create_task(self.run(since), name=f"live-watch-{pk}")
+
+    def join(self, mailbox: Mailbox) -> None:
+        self.mailboxes.add(mailbox)
+        if self.latest is not None and self.latest.version > mailbox.sent:
+            mailbox.tell(sighting=self.latest)  # a change this watch read before the stream arrived
+
+    async def run(self, since: int) -> None:
+        changes = broker.changes(self.pk, since)
+        waiting: asyncio.Task | None = None
+        try:
+            while True:
+                if waiting is None:
+                    waiting = asyncio.ensure_future(anext(changes))
+                # Waited on, never cancelled: cancelling would close the subscription.
+                done, _ = await asyncio.wait({waiting}, timeout=heartbeat_seconds())
+                if done:
+                    heard, waiting = waiting.result(), None
+                    for mailbox in self.mailboxes:
+                        if mailbox.player_id is None:
+                            mailbox.tell(heard=heard)  # the projector wants every change, at once
+                    # A read begun after this process heard of the change sees it.
+                    after = broker.heard_at(self.pk)
+                else:
+                    after = time.monotonic()
+                try:
+                    await self.tell_all(await session_reads.read(self.pk, after=after), beat=not done)
+                except Exception:  # a stream must not hang on one bad change: the next heartbeat reads again
+                    log.exception("live: session %s: reading a change failed", self.pk)
+        finally:
+            if waiting is not None:
+                waiting.cancel()  # closes the subscription, once the cancellation has run
+                await asyncio.gather(waiting, return_exceptions=True)
+            await changes.aclose()
+
+    async def tell_all(self, now: Sighting | None, *, beat: bool) -> None:
+        if now is not None:
+            if self.latest is None or now.version >= self.latest.version:
+                self.latest = now
+            for kind in {m.step_wanted(now) for m in self.mailboxes} - {None}:
+                await step_reads.read(self.pk, now.version, kind)
+        for mailbox in list(self.mailboxes):
+            mailbox.tell(sighting=now, beat=beat)
+
+
+_watches: dict[tuple[asyncio.AbstractEventLoop, int], Watch] = {}
+
+
+def watch_for(pk: int, since: int) -> Watch:
+    key = (asyncio.get_running_loop(), pk)
+    watch = _watches.get(key)
+    if watch is None or watch.task.done():
+        watch = _watches[key] = Watch(pk, since)
+    return watch
+
+
+async def leave(watch: Watch, mailbox: Mailbox) -> None:
+    """The stream is gone; the last one to leave stops the watch (and its broker subscription)."""
+    watch.mailboxes.discard(mailbox)
+    if watch.mailboxes:
+        return
+    key = (asyncio.get_running_loop(), watch.pk)
+    if _watches.get(key) is watch:
+        del _watches[key]
+    watch.task.cancel()
+    await asyncio.gather(watch.task, return_exceptions=True)
+
+
 async def events(pk: int, start: Sighting, seen: int | None, *, player_id: int | None):
     """The stream's body: the current version unless the browser has it, then each newer one (for a player, each
     that changes what the phone shows, as a step when it can), heartbeats between; ends after the session's end."""
     teacher = player_id is None
-    heartbeat = heartbeat_seconds()
     # The middleware may have used the database after the view (a session saved to move its expiry on): give the
     # connection back before the stream settles in for the lesson, or each open stream would hold one.
     await sync_to_async(release_connection)()
-    yield f"retry: {RETRY_MS}\n\n".encode()
-    sent = seen or 0
-    if seen is None or start.version != seen:
-        yield changed_event(start.version)
-        sent = start.version
-    if start.state == LiveSession.State.ENDED:
-        yield ENDED_EVENT
-        return
-    shown = start.phone
-    changes = broker.changes(pk, start.version)
-    waiting: asyncio.Task | None = None
+    catch_up = seen is None or start.version != seen
+    # Told of changes from now on (a change while the first lines are sent is not missed).
+    mailbox = Mailbox(start, start.version if catch_up else seen, player_id)
+    watch = watch_for(pk, start.version)
+    watch.join(mailbox)
     try:
+        yield f"retry: {RETRY_MS}\n\n".encode()
+        if catch_up:
+            yield changed_event(start.version)
+        if start.state == LiveSession.State.ENDED:
+            yield ENDED_EVENT
+            return
         while True:
-            if waiting is None:
-                waiting = asyncio.ensure_future(anext(changes))
-            # Waited on, never cancelled: cancelling would close the subscription.
-            done, _ = await asyncio.wait({waiting}, timeout=heartbeat)
-            # A read begun after this process heard of the change sees it: every stream woken by the same change
-            # shares one read. After a heartbeat, a read begun from now.
-            after = broker.heard_at(pk) if done else time.monotonic()
-            if done:
-                heard, waiting = waiting.result(), None
-                if teacher and heard > sent:  # the projector wants every change, at once
-                    yield changed_event(heard)
-                    sent = heard
-            else:
+            heard, now, beat = await mailbox.take()
+            if teacher and heard > mailbox.sent:
+                yield changed_event(heard)
+                mailbox.sent = heard
+            if beat:
                 yield b": heartbeat\n\n"
-            now = await session_reads.read(pk, after=after)
             if now is None:
                 continue
-            if now.version > sent and teacher:
+            if now.version > mailbox.sent and teacher:
                 yield changed_event(now.version)
-                sent = now.version
-            elif now.version > sent and now.phone != shown:
-                yield await phone_event(pk, shown, now, player_id)
-                sent = now.version
-            shown = now.phone
+                mailbox.sent = now.version
+            elif now.version > mailbox.sent and now.phone != mailbox.shown:
+                yield await phone_event(pk, mailbox.shown, now, player_id)
+                mailbox.sent = now.version
+            if now.version >= mailbox.sent:
+                mailbox.shown = now.phone
             if now.state == LiveSession.State.ENDED:
                 yield ENDED_EVENT
                 return
     finally:
-        if waiting is not None:
-            waiting.cancel()  # closes the subscription, once the cancellation has run
-            await asyncio.gather(waiting, return_exceptions=True)
-        await changes.aclose()
+        await leave(watch, mailbox)
 
 
 @require_safe

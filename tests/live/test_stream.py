@@ -15,6 +15,7 @@ from django.test import AsyncClient, Client, override_settings
 from django.urls import reverse
 
 from quizzes.live import broker
+from quizzes.live import stream as live_stream
 from quizzes.models import LivePlayer, LiveSession
 from tests import factories
 from tests.conftest import service_reachable
@@ -54,21 +55,28 @@ async def async_client_for(user=None) -> AsyncClient:
 
 
 class Stream:
-    """An open event stream: read its next chunk within a time limit (a chunk not read in time stays on its way:
-    cancelling the read would close the stream), close it."""
+    """An open event stream, read as a server sends it: a task takes each chunk as soon as the view yields it;
+    next() waits for the next one within a time limit; close() cancels that task, as the ASGI handler does when the
+    browser goes away (the view's generator gets CancelledError and cleans up)."""
 
     def __init__(self, response):
         self.response = response
-        self.chunks = aiter(response.streaming_content)
-        self.pending: asyncio.Future | None = None
+        self.chunks: asyncio.Queue = asyncio.Queue()
+        self.reader = asyncio.ensure_future(self._read())
+
+    async def _read(self) -> None:
+        async for chunk in self.response.streaming_content:
+            await self.chunks.put(chunk)
+        await self.chunks.put(None)  # the end
 
     async def next(self, timeout: float = WAIT) -> str:
-        if self.pending is None:
-            self.pending = asyncio.ensure_future(anext(self.chunks))
-        done, _ = await asyncio.wait({self.pending}, timeout=timeout)
-        if not done:
-            raise TimeoutError
-        chunk, self.pending = self.pending.result(), None
+        try:
+            chunk = await asyncio.wait_for(self.chunks.get(), timeout)
+        except TimeoutError:
+            raise TimeoutError from None
+        if chunk is None:
+            await self.chunks.put(None)
+            raise StopAsyncIteration
         return chunk.decode()
 
     async def next_event(self, timeout: float = WAIT) -> str:
@@ -79,10 +87,8 @@ class Stream:
                 return chunk
 
     async def close(self) -> None:
-        if self.pending is not None:
-            self.pending.cancel()
-            await asyncio.gather(self.pending, return_exceptions=True)
-        await self.chunks.aclose()
+        self.reader.cancel()
+        await asyncio.gather(self.reader, return_exceptions=True)
 
 
 async def open_stream(client: AsyncClient, session: LiveSession, **headers) -> tuple:
@@ -270,6 +276,41 @@ def test_heartbeat_and_a_lost_message_caught_up_from_the_database(live):
             chunk = await stream.next()
         assert chunk == event(4)
         await stream.close()
+
+    async_to_sync(scenario)()
+
+
+async def settled(condition) -> None:
+    """Wait (a little) for what the event loop's other tasks are doing to be done."""
+    for _ in range(100):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    assert condition()
+
+
+def test_a_class_of_streams_shares_one_subscription_and_one_read_per_change(live, monkeypatch):
+    """However many phones one process serves, a change costs it one read of the session; the last stream to close
+    stops the subscription."""
+    session, teacher, student, _ = live
+    reads = []
+    original = live_stream.read_sighting
+    monkeypatch.setattr(live_stream, "read_sighting", lambda pk: reads.append(pk) or original(pk))
+
+    async def scenario():
+        phones = [(await open_stream(await async_client_for(student), session))[1] for _ in range(6)]
+        _, projector = await open_stream(await async_client_for(teacher), session)
+        for one in [*phones, projector]:
+            assert await one.next_event() == event(3)
+        await settled(lambda: broker._hub.subscribers(session.pk) == 1)
+        reads.clear()
+        await bump(session, state=LiveSession.State.QUESTION, position=1)
+        for one in [*phones, projector]:
+            assert await one.next_event() == event(4)
+        assert reads == [session.pk]
+        for one in [*phones, projector]:
+            await one.close()
+        await settled(lambda: broker._hub.subscribers(session.pk) == 0 and not live_stream._watches)
 
     async_to_sync(scenario)()
 
