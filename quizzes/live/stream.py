@@ -260,6 +260,17 @@ class Watch:
             mailbox.tell(sighting=self.latest)  # a change this watch read before the stream arrived
 
     async def run(self, since: int) -> None:
+        """Follow the session for as long as a stream of it is open here; if following fails (it should not), say so
+        and subscribe again a second later, from the newest version read: the streams wait, they are not dropped."""
+        while True:
+            try:
+                await self.follow(since)
+            except Exception:
+                log.exception("live: session %s: following its changes failed; again in 1 s", self.pk)
+                await asyncio.sleep(1)
+                since = max(since, self.latest.version if self.latest is not None else 0)
+
+    async def follow(self, since: int) -> None:
         changes = broker.changes(self.pk, since)
         waiting: asyncio.Task | None = None
         try:

@@ -315,6 +315,31 @@ def test_a_class_of_streams_shares_one_subscription_and_one_read_per_change(live
     async_to_sync(scenario)()
 
 
+def test_a_watch_that_fails_subscribes_again_and_its_streams_still_hear(live, monkeypatch, caplog):
+    session, teacher, _, _ = live
+    original = broker.changes
+    calls = []
+
+    async def failing_once(pk, since):
+        calls.append(since)
+        if len(calls) == 1:
+            raise RuntimeError("the broker broke")
+        async for version in original(pk, since):
+            yield version
+
+    monkeypatch.setattr(broker, "changes", failing_once)
+
+    async def scenario():
+        _, projector = await open_stream(await async_client_for(teacher), session)
+        assert await projector.next_event() == event(3)
+        await bump(session)
+        assert await projector.next_event() == event(4)
+        await projector.close()
+
+    async_to_sync(scenario)()
+    assert len(calls) == 2 and "following its changes failed" in caplog.text
+
+
 def test_the_end_sends_a_last_event_and_closes_and_a_browser_coming_back_gets_204(live):
     session, teacher, student, _ = live
 
