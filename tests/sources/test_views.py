@@ -499,3 +499,28 @@ def test_an_unreadable_upload_is_refused_with_the_readers_message_and_stores_not
     assert response.status_code == 422
     assert 'role="alert"' in text_of(response) and message in text_of(response).lower()
     assert not Source.objects.filter(owner__isnull=False).exists() and not SourceParagraph.objects.exists()
+
+
+def test_after_a_live_session_the_student_reads_its_passage_in_context_from_their_history(
+    school, source, teacher_client, student_client
+):
+    """A live session ends as an attempt (quizzes.live.services.live_record) whose feedback shows the passage: the
+    same rule lets its player read the source in context afterwards, and not a student who did not play."""
+    from quizzes.live import services as live
+
+    source.allow_context = True
+    source.save()
+    own_question(teacher_client, source, "Delay is fatal.")
+    question = Question.objects.get(owner=school.teacher)
+    quiz_set = factories.QuizSetFactory(owner=school.teacher, questions=[question])
+    session = live.live_session_start(teacher=school.teacher, classroom=school.classroom, quiz_set=quiz_set)
+    player = live.live_join(session=session, user=school.student)
+    live.live_open_next(session=session, by=school.teacher)
+    live.live_answer(player=player, position=1, answer=True)
+    live.live_end(session=session, by=school.teacher)
+    attempt = session.assignment.attempts.get(student=school.student)
+    url = reverse("source_context", args=[question.citations.get().pk, attempt.pk])
+    assert url in text_of(student_client.get(reverse("attempt_results", args=[attempt.pk])))
+    reader = text_of(student_client.get(url))
+    assert '<mark class="this-quote">' in reader and "Delay is fatal." in reader
+    assert client_for(school.classmate).get(url).status_code == 404
