@@ -4,10 +4,22 @@ import socket
 from dataclasses import dataclass
 
 import pytest
+from django.db.backends.signals import connection_created
+from django.dispatch import receiver
 from django.test import Client
 
 from quizzes.models import Assignment, Question
 from tests import factories
+
+
+@receiver(connection_created)
+def _sqlite_readers_take_no_table_locks(sender, connection, **kwargs):
+    """SQLite's test database lives in memory with a shared cache, where a read in another thread (a live stream's
+    watch reading a change) holds a table lock that makes a write at the same moment fail at once ("database table
+    is locked"), without the busy wait a database file has. There, readers take no table locks
+    (read_uncommitted changes nothing else outside shared-cache mode)."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        connection.connection.execute("PRAGMA read_uncommitted = 1")
 
 
 @dataclass

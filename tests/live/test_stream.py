@@ -464,3 +464,36 @@ def test_a_stream_hears_a_change_published_by_another_process_through_redis(live
             await broker.redis_broker().close()
 
     async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_does_not_fail_while_another_thread_is_reading(live):
+    """What tests/conftest.py sets up for SQLite's in-memory test database: a stream's read in another thread, its
+    statement still open, must not make the test's write fail with "database table is locked"."""
+    import threading
+
+    from django.db import connection
+
+    session = live[0]
+    factories.LiveSessionFactory.create_batch(3)
+    reading, written = threading.Event(), threading.Event()
+
+    def read():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT id FROM quizzes_livesession")
+                cursor.fetchone()  # the statement stays open, rows unread
+                reading.set()
+                assert written.wait(WAIT)
+        finally:
+            connection.close()
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    assert reading.wait(WAIT)
+    try:
+        LiveSession.objects.filter(pk=session.pk).update(version=4)
+    finally:
+        written.set()
+        reader.join(WAIT)
+    assert LiveSession.objects.get(pk=session.pk).version == 4
