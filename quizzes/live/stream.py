@@ -250,14 +250,27 @@ class Watch:
 
     def __init__(self, pk: int, since: int) -> None:
         self.pk = pk
+        self.since = since
         self.mailboxes: set[Mailbox] = set()
         self.latest: Sighting | None = None
+        self.catching_up: set[asyncio.Task] = set()
         self.task = asyncio.get_running_loop().create_task(self.run(since), name=f"live-watch-{pk}")
 
     def join(self, mailbox: Mailbox) -> None:
         self.mailboxes.add(mailbox)
         if self.latest is not None and self.latest.version > mailbox.sent:
             mailbox.tell(sighting=self.latest)  # a change this watch read before the stream arrived
+        elif mailbox.sent < self.since:
+            # The stream read the session just before a change that this watch started after, so will not report:
+            # read it again for this stream.
+            task = asyncio.get_running_loop().create_task(self.catch_up(mailbox))
+            self.catching_up.add(task)
+            task.add_done_callback(self.catching_up.discard)
+
+    async def catch_up(self, mailbox: Mailbox) -> None:
+        now = await session_reads.read(self.pk, after=time.monotonic())
+        if now is not None and mailbox in self.mailboxes:
+            mailbox.tell(sighting=now)
 
     async def run(self, since: int) -> None:
         """Follow the session for as long as a stream of it is open here; if following fails (it should not), say so
@@ -327,8 +340,9 @@ async def leave(watch: Watch, mailbox: Mailbox) -> None:
     key = (asyncio.get_running_loop(), watch.pk)
     if _watches.get(key) is watch:
         del _watches[key]
-    watch.task.cancel()
-    await asyncio.gather(watch.task, return_exceptions=True)
+    for task in (watch.task, *watch.catching_up):
+        task.cancel()
+    await asyncio.gather(watch.task, *watch.catching_up, return_exceptions=True)
 
 
 async def events(pk: int, start: Sighting, seen: int | None, *, player_id: int | None):

@@ -315,6 +315,27 @@ def test_a_class_of_streams_shares_one_subscription_and_one_read_per_change(live
     async_to_sync(scenario)()
 
 
+def test_a_stream_that_read_the_session_just_before_a_change_its_watch_started_after_still_gets_it(live):
+    """Stream A starts (and starts the process's watch) after a change that stream B had read the session just
+    before: the watch will never report that change, so B is read again as it joins."""
+    session, teacher, _, _ = live
+
+    async def scenario():
+        await bump(session, publish=False)  # version 4, read by A; B read version 3 a moment before
+        _, first = await open_stream(await async_client_for(teacher), session)
+        assert await first.next_event() == event(4)
+        second = live_stream.events(
+            session.pk, live_stream.Sighting(3, "lobby", ("lobby", 0, None, None)), None, player_id=None
+        )
+        assert await anext(second) == f"retry: {live_stream.RETRY_MS}\n\n".encode()
+        assert await anext(second) == event(3).encode()
+        assert await asyncio.wait_for(anext(second), WAIT) == event(4).encode()
+        await second.aclose()
+        await first.close()
+
+    async_to_sync(scenario)()
+
+
 def test_a_watch_that_fails_subscribes_again_and_its_streams_still_hear(live, monkeypatch, caplog):
     session, teacher, _, _ = live
     original = broker.changes
