@@ -9,6 +9,11 @@ lost broker message costs at most that long. A browser reconnecting says the ver
 and gets an event at once if the session moved on meanwhile. When the session ends the stream sends its last event
 and closes; a browser that comes back after the end gets 204, which tells EventSource to stop reconnecting.
 
+All the streams of one session in one process are served by one Watch: one broker subscription, one read of the
+session per change (and per heartbeat), and one read of each step the phones need, done before any stream is woken;
+each stream then only sends what it is told (a Mailbox). So a change costs a process one read and one small write
+per phone, whatever the class's size.
+
 Under ASGI (october_quiz/asgi.py) the stream stays open for as long as the page does, costing a coroutine. Under
 WSGI (``manage.py runserver``, the sync gunicorn workers) an open stream would hold a worker for good, so there it
 answers at once with the current version if it is new, and asks the browser to come back in a few seconds: live
