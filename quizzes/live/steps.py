@@ -93,6 +93,7 @@ class Step:
     players: dict[int, Mine]
     shared: PhoneState
     _pieces: tuple[bytes, ...] = field(default=(), repr=False)
+    _with_verdict: bool = field(default=False, repr=False)
     _scores: dict[Decimal, str] = field(default_factory=dict, repr=False)
     _verdicts: dict[tuple, bytes] = field(default_factory=dict, repr=False)
 
@@ -100,9 +101,10 @@ class Step:
         # The event around the player's parts: before the score, between score and verdict, after the verdict.
         head = f"event: step\nid: {self.version}\ndata: "
         before, _, rest = sse_data(self.html).partition(SCORE_MARK)
-        middle, has_verdict, after = rest.partition(VERDICT_MARK)
-        if not has_verdict or self.kind != REVEAL:
-            middle, after = middle + has_verdict + after, ""
+        middle, mark, after = rest.partition(VERDICT_MARK)
+        self._with_verdict = bool(mark) and self.kind == REVEAL
+        if not self._with_verdict:
+            middle, after = middle + mark + after, ""
         self._pieces = ((head + before).encode(), middle.encode(), (after + "\n\n").encode())
 
     def playing(self, player_id: int) -> Mine | None:
@@ -148,7 +150,7 @@ class Step:
             return None
         before, middle, after = self._pieces
         score = sse_data(self.score_html(mine)).encode()
-        if self.kind == REVEAL and after != b"\n\n":
+        if self._with_verdict:
             return b"".join((before, score, middle, self.verdict(mine), after))
         return b"".join((before, score, middle, after))
 
