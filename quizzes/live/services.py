@@ -410,9 +410,10 @@ def _recorded(saved: LiveSession, session: LiveSession | None) -> LiveSession:
     if saved.state != State.ENDED:
         return saved
     recorded = live_record(saved.pk)
-    for target in {id(saved): saved, id(session): session}.values():
-        if target is not None and recorded is not None:
-            target.assignment_id = recorded.assignment_id
+    if recorded is not None:
+        for target in (saved, session):
+            if target is not None:
+                target.assignment_id = recorded.assignment_id
     return saved
 
 

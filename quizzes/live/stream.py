@@ -259,7 +259,7 @@ class Watch:
         self.mailboxes: set[Mailbox] = set()
         self.latest: Sighting | None = None
         self.catching_up: set[asyncio.Task] = set()
-        self.task = asyncio.get_running_loop().create_task(self.run(since), name=f"live-watch-{pk}")
+        self.task = asyncio.get_running_loop().create_task(self.run(), name=f"live-watch-{pk}")
 
     def join(self, mailbox: Mailbox) -> None:
         self.mailboxes.add(mailbox)
@@ -277,16 +277,17 @@ class Watch:
         if now is not None and mailbox in self.mailboxes:
             mailbox.tell(sighting=now)
 
-    async def run(self, since: int) -> None:
+    async def run(self) -> None:
         """Follow the session for as long as a stream of it is open here; if following fails (it should not), say so
         and subscribe again a second later, from the newest version read: the streams wait, they are not dropped."""
         while True:
             try:
-                await self.follow(since)
+                await self.follow(self.since)
             except Exception:
                 log.exception("live: session %s: following its changes failed; again in 1 s", self.pk)
                 await asyncio.sleep(1)
-                since = max(since, self.latest.version if self.latest is not None else 0)
+                if self.latest is not None:
+                    self.since = max(self.since, self.latest.version)
 
     async def follow(self, since: int) -> None:
         changes = broker.changes(self.pk, since)
