@@ -44,6 +44,8 @@ RETRY_MS = 2000
 WSGI_RETRY_MS = 3000
 #: Where live_guest_join keeps a guest's keys in the Django session: {str(session id): key}.
 GUEST_KEYS = "live_guest_keys"
+#: After a read of the session failed, the watch reads again this soon (s) rather than at the next heartbeat.
+READ_AGAIN_SECONDS = 0.5
 #: A Last-Event-ID beyond this is nonsense (a version is a PositiveIntegerField): treated as absent.
 LARGEST_VERSION = 2**31 - 1
 
@@ -292,12 +294,13 @@ class Watch:
     async def follow(self, since: int) -> None:
         changes = broker.changes(self.pk, since)
         waiting: asyncio.Task | None = None
+        missed = False  # the last read failed (the database away for a moment): read again soon, not at the heartbeat
         try:
             while True:
                 if waiting is None:
                     waiting = asyncio.ensure_future(anext(changes))
                 # Waited on, never cancelled: cancelling would close the subscription.
-                done, _ = await asyncio.wait({waiting}, timeout=heartbeat_seconds())
+                done, _ = await asyncio.wait({waiting}, timeout=READ_AGAIN_SECONDS if missed else heartbeat_seconds())
                 if done:
                     heard, waiting = waiting.result(), None
                     for mailbox in self.mailboxes:
@@ -308,9 +311,12 @@ class Watch:
                 else:
                     after = time.monotonic()
                 try:
-                    await self.tell_all(await session_reads.read(self.pk, after=after), beat=not done)
-                except Exception:  # a stream must not hang on one bad change: the next heartbeat reads again
+                    now = await session_reads.read(self.pk, after=after)
+                    await self.tell_all(now, beat=not done and not missed)
+                    missed = now is None
+                except Exception:  # a stream must not hang on one bad change: read again soon
                     log.exception("live: session %s: reading a change failed", self.pk)
+                    missed = True
         finally:
             if waiting is not None:
                 waiting.cancel()  # closes the subscription, once the cancellation has run

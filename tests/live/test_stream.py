@@ -336,6 +336,31 @@ def test_a_stream_that_read_the_session_just_before_a_change_its_watch_started_a
     async_to_sync(scenario)()
 
 
+def test_a_read_that_fails_is_tried_again_soon_not_at_the_heartbeat(live, monkeypatch):
+    from django.db import DatabaseError
+
+    session, teacher, student, _ = live
+    original = live_stream.read_sighting
+    failures = []
+
+    def flaky(pk):
+        if not failures:
+            failures.append(pk)
+            raise DatabaseError("the database is away for a moment")
+        return original(pk)
+
+    async def scenario():
+        _, phone = await open_stream(await async_client_for(student), session)
+        assert await phone.next_event() == event(3)
+        monkeypatch.setattr(live_stream, "read_sighting", flaky)
+        await bump(session, state=LiveSession.State.QUESTION, position=1)
+        assert await phone.next_event(timeout=3) == event(4)  # the heartbeat is 15 s away
+        assert failures == [session.pk]
+        await phone.close()
+
+    async_to_sync(scenario)()
+
+
 def test_a_watch_that_fails_subscribes_again_and_its_streams_still_hear(live, monkeypatch, caplog):
     session, teacher, _, _ = live
     original = broker.changes
